@@ -1,0 +1,188 @@
+"""The subcommands. Each opens the project, calls services, and prints plain text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from annotator.cli.main import actor_name, database_url, print_json
+from annotator.core.errors import InputError
+from annotator.core.model import annotation_to_dict
+from annotator.formats.registry import ReadOptions
+from annotator.services import documents, exporting, importing
+from annotator.services.annotating import Annotating
+from annotator.services.project import Project
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser(
+        "import", help="import articles or annotated files", description="Import files and folders."
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", help="format name (default: detected from each file)")
+    p.add_argument("--annotator", help="put imported annotations under this annotator")
+    p.add_argument("--map", help="column mapping for tables, e.g. text=body,title=headline")
+    p.add_argument("--collection", help="add the imported documents to this collection")
+    p.set_defaults(handler=cmd_import)
+
+    p = commands.add_parser("export", help="export documents and annotations", description="Export a dataset.")
+    p.add_argument("--format", default="jsonl", help="format name (default: jsonl)")
+    p.add_argument("--out", required=True, help="output file or folder")
+    p.add_argument("--annotators", help="comma-separated annotator names (default: all)")
+    p.add_argument("--labels", help="comma-separated labels (default: all)")
+    p.set_defaults(handler=cmd_export)
+
+    p = commands.add_parser("list", help="list documents", description="List the project's documents.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--annotator", help="count and status of this annotator (default: all annotations)")
+    p.set_defaults(handler=cmd_list)
+
+    p = commands.add_parser("show", help="show one document", description="Show a document with its annotations.")
+    p.add_argument("document", metavar="DOC", help="document id (or its first characters) or exact title")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_show)
+
+    db = commands.add_parser("db", help="upgrade, back up or check the database", description="Database upkeep.")
+    actions = db.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("upgrade", help="upgrade the schema (a backup is taken first)").set_defaults(
+        handler=cmd_db_upgrade
+    )
+    b = actions.add_parser("backup", help="copy the database (SQLite online backup, verified)")
+    b.add_argument("--to", help="folder for the copy (default: the backups folder)")
+    b.set_defaults(handler=cmd_db_backup)
+    actions.add_parser("check", help="integrity and schema version check").set_defaults(handler=cmd_db_check)
+
+
+def open_project(args: argparse.Namespace) -> Project:
+    return Project.open(database_url(args))
+
+
+def _mapping(text: str | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in filter(None, (text or "").split(",")):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InputError(f"--map takes field=column pairs separated by commas; got '{item}'")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    project = open_project(args)
+    options = ReadOptions(annotator=args.annotator, mapping=_mapping(args.map))
+    paths = [Path(p) for p in args.paths]
+    total = len(list(importing.expand(paths)))
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, name: str) -> bool:
+        if interactive:
+            width = 30
+            filled = width * done // max(total, 1)
+            print(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {Path(name).name[:40]:<40}",
+                end="",
+                file=sys.stderr,
+            )
+        return True
+
+    report = importing.import_paths(project, paths, actor_name(args), args.format, options, progress)
+    if interactive:
+        print(file=sys.stderr)
+    if args.collection and report.imported:
+        importing.add_to_collection(project, args.collection, [uuid for _, uuid in report.imported])
+    for source, duplicate_of in report.duplicates:
+        print(f"duplicate skipped: {source} (same text as document {duplicate_of[:8]})")
+    for source, reason in report.failed:
+        print(f"failed: {reason}" if source in reason else f"failed: {source}: {reason}")
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    project = open_project(args)
+    filters = exporting.ExportFilter(
+        annotators=args.annotators.split(",") if args.annotators else None,
+        labels=args.labels.split(",") if args.labels else None,
+    )
+    report = exporting.export(project, args.format, Path(args.out), filters)
+    print(f"exported {report.documents} documents, {report.annotations} annotations to {report.path}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    project = open_project(args)
+    rows = documents.list_documents(project, args.annotator)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": r.uuid,
+                    "title": r.title,
+                    "outlet": r.outlet,
+                    "published": r.published,
+                    "sha256": r.sha256,
+                    "length": r.length,
+                    "annotations": r.annotation_count,
+                    "status": r.status.value,
+                }
+                for r in rows
+            ]  # fmt: skip
+        )
+        return 0
+    for r in rows:
+        print(f"{r.uuid[:8]}  {r.annotation_count:5d}  {r.outlet[:20]:<20}  {r.published[:10]:<10}  {r.title}")
+    print(f"{len(rows)} documents in {project.where}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    project = open_project(args)
+    uuid = documents.resolve_document(project, args.document)
+    doc = documents.get_document(project, uuid)
+    people = [a.name for a in project.annotators()]
+    service = Annotating(project, actor_name(args))
+    annotations = service.annotations(uuid, people) if people else []
+    relations = service.relations(uuid)
+    if args.json:
+        data = documents.document_to_dict(doc)
+        data["annotations"] = [{**annotation_to_dict(a), "text": a.covered_texts(doc.text)} for a in annotations]
+        data["relations"] = [
+            {"id": r.uuid, "type": r.type, "from": r.source, "to": r.target, "annotator": r.annotator}
+            for r in relations
+        ]
+        print_json(data)
+        return 0
+    print(
+        f"{doc.title}\n{doc.outlet}  {doc.author}  {doc.published}  {doc.source}\nid {doc.uuid}  sha256 {doc.sha256}\n"
+    )
+    print(doc.text)
+    print()
+    for a in annotations:
+        where = ", ".join(f"{f.start}-{f.end}" for f in a.fragments) or "document"
+        label = a.label + (f"/{a.subtype}" if a.subtype else "")
+        print(f"[{a.annotator}] {label} {where}: {' … '.join(a.covered_texts(doc.text))!r}")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    project = open_project(args)  # opening upgrades, after a backup
+    print(f"{project.where} is at the current schema")
+    return 0
+
+
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    project = open_project(args)
+    target = project.database.backup(Path(args.to) if args.to else None)
+    print(f"backup written to {target}")
+    return 0
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    project = open_project(args)
+    problems = project.database.check()
+    for problem in problems:
+        print(problem)
+    print("ok" if not problems else f"{len(problems)} problems in {project.where}")
+    return 1 if problems else 0

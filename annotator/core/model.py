@@ -1,0 +1,198 @@
+"""The domain: documents, annotators, annotations and relations as plain, immutable dataclasses.
+
+Offsets are 0-based, end-exclusive Unicode code points into the document's stored text (see offsets.py).
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.core.text import sha256_of
+
+AttributeValue = str | bool | int | float | None
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Origin(StrEnum):
+    MANUAL = "manual"
+    IMPORTED = "imported"
+    SUGGESTED = "suggested"
+
+
+class Status(StrEnum):
+    """One annotator's progress on one document."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class AnnotatorKind(StrEnum):
+    PERSON = "person"
+    GOLD = "gold"  # the adjudicated layer is written by its own annotator identity
+
+
+@dataclass(frozen=True)
+class Annotator:
+    name: str
+    uuid: str = field(default_factory=new_uuid)
+    kind: AnnotatorKind = AnnotatorKind.PERSON
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str
+    title: str = ""
+    uuid: str = field(default_factory=new_uuid)
+    sha256: str = ""
+    encoding: str = "utf-8"
+    newline: str = "none"  # lf, crlf, cr, mixed or none: how the source ended its lines
+    source: str = ""  # file path or URL it came from
+    outlet: str = ""
+    author: str = ""
+    published: str = ""  # ISO 8601 date as given; kept as text because sources give partial dates
+    language: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    created: datetime = field(default_factory=utc_now)
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            object.__setattr__(self, "sha256", sha256_of(self.text))
+
+
+@dataclass(frozen=True, order=True)
+class Fragment:
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end):
+            raise InputError(f"a fragment needs 0 <= start < end, got {self.start}..{self.end}")
+
+    def covered(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A labelled span (one or more fragments) by one annotator; no fragment means a document-level label."""
+
+    document: str  # document uuid
+    annotator: str  # annotator name
+    label: str
+    fragments: tuple[Fragment, ...] = ()
+    subtype: str | None = None
+    attributes: dict[str, AttributeValue] = field(default_factory=dict)
+    note: str = ""
+    origin: Origin = Origin.MANUAL
+    uuid: str = field(default_factory=new_uuid)
+    created: datetime = field(default_factory=utc_now)
+    modified: datetime = field(default_factory=utc_now)
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fragments", tuple(sorted(self.fragments)))
+
+    @property
+    def is_document_level(self) -> bool:
+        return not self.fragments
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0].start if self.fragments else 0
+
+    @property
+    def end(self) -> int:
+        return max(f.end for f in self.fragments) if self.fragments else 0
+
+    def covered_texts(self, text: str) -> list[str]:
+        return [f.covered(text) for f in self.fragments]
+
+    def check_within(self, text_length: int) -> None:
+        for frag in self.fragments:
+            if frag.end > text_length:
+                raise InputError(
+                    f"span {frag.start}..{frag.end} lies beyond the end of the text ({text_length} characters)"
+                )
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed, directed link between two annotations, e.g. an attribution's content to its source."""
+
+    type: str
+    source: str  # annotation uuid the relation starts from
+    target: str  # annotation uuid it points to
+    annotator: str
+    uuid: str = field(default_factory=new_uuid)
+    created: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A row of the document list: what the navigator shows without loading texts."""
+
+    uuid: str
+    title: str
+    outlet: str
+    published: str
+    sha256: str
+    length: int
+    annotation_count: int
+    status: Status
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    """One line of the append-only change log."""
+
+    id: int
+    at: datetime
+    actor: str
+    entity: str  # annotation, relation, document, label, status, ...
+    uuid: str
+    action: str  # create, update, delete
+    document: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+# -- JSON forms, used by the change log (and so for recovery) and by the CLI --------------------------------
+
+
+def annotation_to_dict(ann: Annotation) -> dict[str, Any]:
+    return {
+        "uuid": ann.uuid, "document": ann.document, "annotator": ann.annotator, "label": ann.label,
+        "subtype": ann.subtype, "fragments": [[f.start, f.end] for f in ann.fragments],
+        "attributes": dict(ann.attributes), "note": ann.note, "origin": ann.origin.value,
+        "created": ann.created.isoformat(), "modified": ann.modified.isoformat(), "version": ann.version,
+    }  # fmt: skip
+
+
+def annotation_from_dict(data: dict[str, Any]) -> Annotation:
+    return Annotation(
+        uuid=data["uuid"], document=data["document"], annotator=data["annotator"], label=data["label"],
+        subtype=data.get("subtype"), fragments=tuple(Fragment(s, e) for s, e in data.get("fragments", ())),
+        attributes=dict(data.get("attributes", {})), note=data.get("note", ""),
+        origin=Origin(data.get("origin", "manual")), created=datetime.fromisoformat(data["created"]),
+        modified=datetime.fromisoformat(data["modified"]), version=int(data.get("version", 1)),
+    )  # fmt: skip
+
+
+def relation_to_dict(rel: Relation) -> dict[str, Any]:
+    return {
+        "uuid": rel.uuid, "type": rel.type, "source": rel.source, "target": rel.target,
+        "annotator": rel.annotator, "created": rel.created.isoformat(),
+    }  # fmt: skip

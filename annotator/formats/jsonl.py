@@ -1,0 +1,141 @@
+"""Native JSONL: one document per line with its metadata, annotations, relations and statuses. Lossless.
+
+Every fragment carries the text it covers, so any reader can verify the offsets (code points, end-exclusive).
+The JSON Schema is resources/native_jsonl.schema.json.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.core.model import Annotation, Document, Fragment, Origin, Relation, Status, utc_now
+from annotator.core.text import newline_style, sha256_of
+from annotator.formats.registry import DocumentBundle, ReadOptions, WriteOptions, reader, writer
+
+FORMAT_VERSION = 1
+
+
+def bundle_to_json(bundle: DocumentBundle) -> dict[str, Any]:
+    doc = bundle.document
+    return {
+        "format": "media-annotator", "version": FORMAT_VERSION,
+        "id": doc.uuid, "title": doc.title, "text": doc.text, "sha256": doc.sha256, "encoding": doc.encoding,
+        "newline": doc.newline, "source": doc.source, "outlet": doc.outlet, "author": doc.author,
+        "published": doc.published, "language": doc.language, "metadata": doc.metadata,
+        "created": doc.created.isoformat(),
+        "annotations": [
+            {
+                "id": a.uuid, "annotator": a.annotator, "label": a.label, "subtype": a.subtype,
+                "fragments": [{"start": f.start, "end": f.end, "text": f.covered(doc.text)} for f in a.fragments],
+                "attributes": a.attributes, "note": a.note, "origin": a.origin.value,
+                "created": a.created.isoformat(), "modified": a.modified.isoformat(),
+            }
+            for a in bundle.annotations
+        ],
+        "relations": [
+            {"id": r.uuid, "type": r.type, "from": r.source, "to": r.target, "annotator": r.annotator,
+             "created": r.created.isoformat()}
+            for r in bundle.relations
+        ],
+        "status": {who: status.value for who, status in bundle.status.items()},
+    }  # fmt: skip
+
+
+def _time(value: Any) -> datetime:
+    return datetime.fromisoformat(value) if value else utc_now()
+
+
+def bundle_from_json(data: Any, options: ReadOptions) -> DocumentBundle:
+    """Raises InputError (without file and line: the caller adds them) when data is not a valid record."""
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        raise InputError("each line must be a JSON object with a 'text' string")
+    text = data["text"]
+    try:
+        doc = Document(
+            text=text, title=str(data.get("title", "")), uuid=str(data.get("id") or Document("").uuid),
+            sha256=sha256_of(text), encoding=str(data.get("encoding", "utf-8")),
+            newline=str(data.get("newline") or newline_style(text)), source=str(data.get("source", "")),
+            outlet=str(data.get("outlet", "")), author=str(data.get("author", "")),
+            published=str(data.get("published", "")), language=str(data.get("language", "")),
+            metadata=dict(data.get("metadata") or {}), created=_time(data.get("created")),
+        )  # fmt: skip
+        if data.get("sha256") and data["sha256"] != doc.sha256:
+            raise InputError(f"the sha256 given for document {doc.uuid} does not match its text")
+        annotations = [_annotation(doc, a, options) for a in data.get("annotations", ())]
+        relations = [
+            Relation(
+                type=str(r["type"]), source=str(r["from"]), target=str(r["to"]),
+                annotator=options.annotator or str(r["annotator"]), uuid=str(r["id"]), created=_time(r.get("created")),
+            )  # fmt: skip
+            for r in data.get("relations", ())
+        ]
+        status = {who: Status(value) for who, value in (data.get("status") or {}).items()}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"malformed record: {type(exc).__name__} {exc}") from None
+    known = {a.uuid for a in annotations}
+    for rel in relations:
+        if rel.source not in known or rel.target not in known:
+            raise InputError(f"relation {rel.uuid} links an annotation that is not in this document")
+    return DocumentBundle(doc, annotations, relations, status)
+
+
+def _annotation(doc: Document, data: dict[str, Any], options: ReadOptions) -> Annotation:
+    fragments = []
+    for frag in data.get("fragments", ()):
+        fragment = Fragment(int(frag["start"]), int(frag["end"]))
+        if fragment.end > len(doc.text):
+            raise InputError(f"span {fragment.start}..{fragment.end} lies beyond the text ({len(doc.text)} characters)")
+        if "text" in frag and fragment.covered(doc.text) != frag["text"]:
+            raise InputError(
+                f"span {fragment.start}..{fragment.end} covers {fragment.covered(doc.text)!r}, "
+                f"but the file says {frag['text']!r}"
+            )
+        fragments.append(fragment)
+    return Annotation(
+        document=doc.uuid, annotator=options.annotator or str(data["annotator"]), label=str(data["label"]),
+        fragments=tuple(fragments), subtype=data.get("subtype") or None, attributes=dict(data.get("attributes") or {}),
+        note=str(data.get("note", "")), origin=Origin(data.get("origin", "imported")),
+        uuid=str(data.get("id") or Annotation("", "", "").uuid), created=_time(data.get("created")),
+        modified=_time(data.get("modified")),
+    )  # fmt: skip
+
+
+def _sniff(path: Path, head: bytes) -> bool:
+    return path.suffix.lower() == ".jsonl" and b'"format": "media-annotator"' in head[:200]
+
+
+@reader("jsonl", extensions=("jsonl",), description="Native JSONL (lossless)", sniff=_sniff)
+def read_jsonl(path: Path, options: ReadOptions) -> Iterator[DocumentBundle]:
+    try:
+        with path.open(encoding="utf-8") as f:
+            for number, line in enumerate(f, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"not valid JSON ({exc.msg}, column {exc.colno})", str(path), number) from None
+                try:
+                    yield bundle_from_json(data, options)
+                except InputError as exc:
+                    raise InputError(exc.reason, str(path), number) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", str(path)) from None
+
+
+@writer("jsonl", extensions=("jsonl",), description="Native JSONL (lossless)")
+def write_jsonl(bundles: Iterable[DocumentBundle], path: Path, options: WriteOptions) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        for bundle in bundles:
+            f.write(json.dumps(bundle_to_json(bundle), ensure_ascii=False))
+            f.write("\n")
+            count += 1
+    return count

@@ -1,0 +1,78 @@
+"""A project database: opened (created, upgraded or refused) once, then one transaction per user action."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from annotator.core.errors import StoreError
+from annotator.store import schema
+from annotator.store.engine import describe_error, make_engine, parse_url, transaction
+
+
+class Database:
+    def __init__(self, url: str | Path, backup_dir: Path | None = None):
+        self.url = parse_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.where = self.url.database if self.is_sqlite else self.url.render_as_string(hide_password=True)
+        self.backup_dir = backup_dir
+        if self.is_sqlite and self.file_path is not None:
+            _refuse_non_database(self.file_path)
+        self.engine = make_engine(self.url)
+        self.created = False
+
+    @property
+    def file_path(self) -> Path | None:
+        """The SQLite file, when the URL names one plainly (not in memory, not a file: URI)."""
+        name = self.url.database if self.is_sqlite else None
+        if not name or name == ":memory:" or name.startswith("file:"):
+            return None
+        return Path(name)
+
+    @classmethod
+    def open(cls, url: str | Path, backup_dir: Path | None = None) -> Database:
+        """Open a project, creating it if new and upgrading it (after a backup) if old."""
+        db = cls(url, backup_dir)
+        try:
+            db.created = schema.prepare(db.engine, db.where or "", backup_dir) == "created"
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with transaction(self.engine, self.where or "the database") as session:
+            yield session
+
+    def backup(self, folder: Path | None = None, reason: str = "manual") -> Path:
+        target = folder or self.backup_dir
+        if target is None:
+            raise StoreError("no backup folder is set")
+        return schema.backup_sqlite(self.engine, target, reason)
+
+    def upgrade(self) -> str:
+        return schema.prepare(self.engine, self.where or "", self.backup_dir)
+
+    def check(self) -> list[str]:
+        try:
+            return schema.integrity_problems(self.engine)
+        except DBAPIError as exc:
+            raise StoreError(describe_error(exc, self.where or "")) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _refuse_non_database(path: Path) -> None:
+    """SQLite would happily treat any file as a database until first read; say so before touching it."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                raise StoreError(f"{path} is not a database file (it does not start with the SQLite header)")

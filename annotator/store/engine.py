@@ -1,0 +1,83 @@
+"""Engines and sessions: SQLite pragmas, PostgreSQL, and database errors turned into clear messages."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, make_url
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from annotator.core.errors import ConflictError, StoreError
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def parse_url(url: str | Path) -> URL:
+    """A SQLAlchemy URL from a URL or a plain file path (taken as SQLite)."""
+    text = str(url)
+    if "://" not in text:
+        return URL.create("sqlite", database=str(Path(text).expanduser().absolute()))
+    try:
+        return make_url(text)
+    except ArgumentError as exc:
+        raise StoreError(f"not a database URL: {text} ({exc})") from None
+
+
+def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # WAL + synchronous=NORMAL: a committed edit survives the app crashing or being killed; a power cut can
+    # only roll back the last commits, never corrupt the file. foreign_keys makes deletes cascade.
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
+    cursor.close()
+    del mode  # a read-only file keeps its journal mode; that is fine for reading
+
+
+def make_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        path = url.database or ""
+        if path and path != ":memory:" and not path.startswith("file:"):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def describe_error(exc: BaseException, where: str) -> str:
+    """One line a user can act on, from a DBAPI error."""
+    text = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    lowered = text.lower()
+    if "database is locked" in lowered or "database table is locked" in lowered:
+        return f"{where} is locked by another program; close it there and try again"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"{where} is read-only; nothing was changed (check the file's permissions)"
+    if "file is not a database" in lowered or "not a database" in lowered:
+        return f"{where} is not a database file"
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return f"the disk holding {where} is full; nothing was changed"
+    if "unable to open" in lowered:
+        return f"cannot open {where} (does the folder exist and is it writable?)"
+    if "could not connect" in lowered or "connection" in lowered and "refused" in lowered:
+        return f"cannot reach the database server for {where}: {text}"
+    return f"database error on {where}: {text}"
+
+
+@contextmanager
+def transaction(engine: Engine, where: str) -> Iterator[Session]:
+    """One user action: a session whose changes commit together at the end, or not at all."""
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            yield session
+    except StaleDataError:
+        raise ConflictError("someone else changed this record since it was read; nothing was overwritten") from None
+    except (OperationalError, DBAPIError) as exc:
+        raise StoreError(describe_error(exc, where)) from exc

@@ -1,0 +1,371 @@
+"""Queries that take a session and return core dataclasses (never live rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from annotator.core.errors import NotFound
+from annotator.core.model import (
+    Annotation,
+    Annotator,
+    AnnotatorKind,
+    ChangeEntry,
+    Document,
+    DocumentSummary,
+    Fragment,
+    Origin,
+    Relation,
+    Status,
+    utc_now,
+)
+from annotator.store.tables import (
+    AnnotationRow,
+    AnnotatorRow,
+    ChangeRow,
+    CollectionMemberRow,
+    CollectionRow,
+    DocumentRow,
+    FragmentRow,
+    LabelRow,
+    RelationRow,
+    StatusRow,
+)
+
+# -- annotators ------------------------------------------------------------------------------------------
+
+
+def annotator_id(session: Session, name: str, create: bool = True, kind: AnnotatorKind = AnnotatorKind.PERSON) -> int:
+    row_id = session.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == name))
+    if row_id is not None:
+        return row_id
+    if not create:
+        raise NotFound(f"no annotator named '{name}'")
+    row = AnnotatorRow(uuid=Annotator(name).uuid, name=name, kind=kind.value, created=utc_now())
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def list_annotators(session: Session) -> list[Annotator]:
+    rows = session.scalars(select(AnnotatorRow).order_by(AnnotatorRow.name))
+    return [Annotator(name=r.name, uuid=r.uuid, kind=AnnotatorKind(r.kind)) for r in rows]
+
+
+# -- documents -------------------------------------------------------------------------------------------
+
+
+def document_to_row(doc: Document) -> DocumentRow:
+    return DocumentRow(
+        uuid=doc.uuid, sha256=doc.sha256, title=doc.title, text=doc.text, length=len(doc.text),
+        encoding=doc.encoding, newline=doc.newline, source=doc.source, outlet=doc.outlet, author=doc.author,
+        published=doc.published, language=doc.language, meta=dict(doc.metadata), created=doc.created,
+    )  # fmt: skip
+
+
+def row_to_document(row: DocumentRow) -> Document:
+    return Document(
+        text=row.text, title=row.title, uuid=row.uuid, sha256=row.sha256, encoding=row.encoding,
+        newline=row.newline, source=row.source, outlet=row.outlet, author=row.author, published=row.published,
+        language=row.language, metadata=dict(row.meta or {}), created=row.created,
+    )  # fmt: skip
+
+
+def document_row(session: Session, uuid: str) -> DocumentRow:
+    row = session.scalar(select(DocumentRow).where(DocumentRow.uuid == uuid))
+    if row is None:
+        raise NotFound(f"no document {uuid}")
+    return row
+
+
+def find_document_by_hash(session: Session, sha256: str) -> Document | None:
+    row = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256))
+    return row_to_document(row) if row else None
+
+
+def resolve_document(session: Session, key: str) -> str:
+    """The uuid of the one document whose uuid starts with key, or whose title is key."""
+    uuids = session.scalars(select(DocumentRow.uuid).where(DocumentRow.uuid.startswith(key)).limit(2)).all()
+    if not uuids:
+        uuids = session.scalars(select(DocumentRow.uuid).where(DocumentRow.title == key).limit(2)).all()
+    if not uuids:
+        raise NotFound(f"no document matches '{key}'")
+    if len(uuids) > 1:
+        raise NotFound(f"'{key}' matches several documents; give more of the id")
+    return uuids[0]
+
+
+def document_summaries(session: Session, annotator: str | None) -> list[DocumentSummary]:
+    """Every document with the annotator's annotation count and status (all annotators' count if None)."""
+    ann_id = session.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == annotator)) if annotator else None
+    counts = select(AnnotationRow.document_id, func.count().label("n")).group_by(AnnotationRow.document_id)
+    if annotator:
+        counts = counts.where(AnnotationRow.annotator_id == ann_id)
+    counts_sq = counts.subquery()
+    status_sq = select(StatusRow.document_id, StatusRow.status).where(StatusRow.annotator_id == ann_id).subquery()
+    query = (
+        select(
+            DocumentRow.uuid, DocumentRow.title, DocumentRow.outlet, DocumentRow.published, DocumentRow.sha256,
+            DocumentRow.length, func.coalesce(counts_sq.c.n, 0), status_sq.c.status,
+        )
+        .outerjoin(counts_sq, counts_sq.c.document_id == DocumentRow.id)
+        .outerjoin(status_sq, status_sq.c.document_id == DocumentRow.id)
+        .order_by(DocumentRow.id)
+    )  # fmt: skip
+    return [
+        DocumentSummary(uuid, title, outlet, published, sha, length, n, Status(status or Status.NOT_STARTED))
+        for uuid, title, outlet, published, sha, length, n, status in session.execute(query)
+    ]
+
+
+# -- labels ----------------------------------------------------------------------------------------------
+
+
+def label_ids(session: Session) -> dict[tuple[str, str | None], int]:
+    """(name, parent name) -> row id for every label and sub-type."""
+    rows = session.execute(select(LabelRow.id, LabelRow.name, LabelRow.parent_id)).all()
+    names = {row_id: name for row_id, name, _ in rows}
+    return {(name, names.get(parent) if parent else None): row_id for row_id, name, parent in rows}
+
+
+def label_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(LabelRow.id, LabelRow.name)).tuples().all())
+
+
+# -- annotations -----------------------------------------------------------------------------------------
+
+
+def insert_annotation(session: Session, ann: Annotation, labels: dict[tuple[str, str | None], int]) -> None:
+    doc_id = session.scalar(select(DocumentRow.id).where(DocumentRow.uuid == ann.document))
+    if doc_id is None:
+        raise NotFound(f"no document {ann.document}")
+    row = AnnotationRow(
+        uuid=ann.uuid, document_id=doc_id, annotator_id=annotator_id(session, ann.annotator),
+        label_id=labels[(ann.label, None)],
+        subtype_id=labels[(ann.subtype, ann.label)] if ann.subtype else None,
+        attributes=dict(ann.attributes), note=ann.note, origin=ann.origin.value,
+        created=ann.created, modified=ann.modified, version=ann.version,
+        fragments=[FragmentRow(start=f.start, end=f.end) for f in ann.fragments],
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+
+
+def annotation_exists(session: Session, uuid: str) -> bool:
+    return session.scalar(select(AnnotationRow.id).where(AnnotationRow.uuid == uuid)) is not None
+
+
+def annotation_row(session: Session, uuid: str) -> AnnotationRow:
+    row = session.scalar(select(AnnotationRow).where(AnnotationRow.uuid == uuid))
+    if row is None:
+        raise NotFound(f"no annotation {uuid}")
+    return row
+
+
+def update_annotation_row(
+    session: Session, row: AnnotationRow, ann: Annotation, labels: dict[tuple[str, str | None], int]
+) -> None:
+    row.label_id = labels[(ann.label, None)]
+    row.subtype_id = labels[(ann.subtype, ann.label)] if ann.subtype else None
+    row.attributes = dict(ann.attributes)
+    row.note = ann.note
+    row.origin = ann.origin.value
+    row.modified = ann.modified
+    if [(f.start, f.end) for f in row.fragments] != [(f.start, f.end) for f in ann.fragments]:
+        row.fragments = [FragmentRow(start=f.start, end=f.end) for f in ann.fragments]
+    session.flush()
+
+
+def get_annotation(session: Session, uuid: str) -> Annotation:
+    found = _annotations(session, select(AnnotationRow).where(AnnotationRow.uuid == uuid))
+    if not found:
+        raise NotFound(f"no annotation {uuid}")
+    return found[0]
+
+
+def annotations_of(session: Session, document: str, annotators: Iterable[str] | None = None) -> list[Annotation]:
+    """A document's annotations in reading order, of the given annotators (all when None)."""
+    query = select(AnnotationRow).join(DocumentRow).where(DocumentRow.uuid == document)
+    if annotators is not None:
+        query = query.join(AnnotatorRow, AnnotatorRow.id == AnnotationRow.annotator_id).where(
+            AnnotatorRow.name.in_(list(annotators))
+        )
+    found = _annotations(session, query)
+    return sorted(found, key=lambda a: (a.start, -a.end, a.label, a.uuid))
+
+
+def _annotations(session: Session, query: Any) -> list[Annotation]:
+    rows = session.scalars(query).all()
+    if not rows:
+        return []
+    names = label_names(session)
+    people = dict(session.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
+    docs = dict(
+        session.execute(
+            select(DocumentRow.id, DocumentRow.uuid).where(DocumentRow.id.in_({r.document_id for r in rows}))
+        )
+        .tuples()
+        .all()
+    )
+    return [
+        Annotation(
+            uuid=r.uuid,
+            document=docs[r.document_id],
+            annotator=people[r.annotator_id],
+            label=names[r.label_id],
+            subtype=names[r.subtype_id] if r.subtype_id else None,
+            fragments=tuple(Fragment(f.start, f.end) for f in r.fragments),
+            attributes=dict(r.attributes or {}),
+            note=r.note,
+            origin=Origin(r.origin),
+            created=r.created,
+            modified=r.modified,
+            version=r.version,
+        )  # fmt: skip
+        for r in rows
+    ]
+
+
+# -- relations -------------------------------------------------------------------------------------------
+
+
+def insert_relation(session: Session, rel: Relation) -> None:
+    source, target = annotation_row(session, rel.source), annotation_row(session, rel.target)
+    session.add(
+        RelationRow(
+            uuid=rel.uuid,
+            type=rel.type,
+            source_id=source.id,
+            target_id=target.id,
+            annotator_id=annotator_id(session, rel.annotator),
+            created=rel.created,
+        )  # fmt: skip
+    )
+    session.flush()
+
+
+def relations_of(session: Session, document: str) -> list[Relation]:
+    """Relations whose source annotation lies in the document."""
+    source = select(AnnotationRow.id, AnnotationRow.uuid).subquery()
+    query = (
+        select(RelationRow, AnnotationRow.uuid, source.c.uuid, AnnotatorRow.name)
+        .join(AnnotationRow, AnnotationRow.id == RelationRow.target_id)
+        .join(source, source.c.id == RelationRow.source_id)
+        .join(AnnotatorRow, AnnotatorRow.id == RelationRow.annotator_id)
+        .join(DocumentRow, DocumentRow.id == AnnotationRow.document_id)
+        .where(DocumentRow.uuid == document)
+        .order_by(RelationRow.id)
+    )
+    return [
+        Relation(type=row.type, source=src, target=tgt, annotator=who, uuid=row.uuid, created=row.created)
+        for row, tgt, src, who in session.execute(query)
+    ]
+
+
+def relations_touching(session: Session, annotation_uuid: str) -> list[Relation]:
+    row = annotation_row(session, annotation_uuid)
+    doc_uuid = session.scalar(select(DocumentRow.uuid).where(DocumentRow.id == row.document_id))
+    return [r for r in relations_of(session, doc_uuid or "") if annotation_uuid in (r.source, r.target)]
+
+
+def delete_relation_row(session: Session, uuid: str) -> None:
+    if session.execute(delete(RelationRow).where(RelationRow.uuid == uuid)).rowcount == 0:
+        raise NotFound(f"no relation {uuid}")
+
+
+# -- status ----------------------------------------------------------------------------------------------
+
+
+def get_status(session: Session, document: str, annotator: str) -> Status:
+    value = session.scalar(
+        select(StatusRow.status)
+        .join(DocumentRow, DocumentRow.id == StatusRow.document_id)
+        .join(AnnotatorRow, AnnotatorRow.id == StatusRow.annotator_id)
+        .where(DocumentRow.uuid == document, AnnotatorRow.name == annotator)
+    )
+    return Status(value) if value else Status.NOT_STARTED
+
+
+def add_to_collection(session: Session, name: str, documents: list[str]) -> int:
+    """Add documents (uuids) to the named collection, creating it; returns how many were new to it."""
+    coll_id = session.scalar(select(CollectionRow.id).where(CollectionRow.name == name))
+    if coll_id is None:
+        row = CollectionRow(name=name)
+        session.add(row)
+        session.flush()
+        coll_id = row.id
+    doc_ids = session.scalars(select(DocumentRow.id).where(DocumentRow.uuid.in_(documents))).all()
+    present = set(
+        session.scalars(select(CollectionMemberRow.document_id).where(CollectionMemberRow.collection_id == coll_id))
+    )
+    new = [d for d in doc_ids if d not in present]
+    session.add_all(CollectionMemberRow(collection_id=coll_id, document_id=d) for d in new)
+    session.flush()
+    return len(new)
+
+
+def statuses_of(session: Session, document: str) -> dict[str, Status]:
+    query = (
+        select(AnnotatorRow.name, StatusRow.status)
+        .join(StatusRow, StatusRow.annotator_id == AnnotatorRow.id)
+        .join(DocumentRow, DocumentRow.id == StatusRow.document_id)
+        .where(DocumentRow.uuid == document)
+    )
+    return {name: Status(value) for name, value in session.execute(query)}
+
+
+def set_status(session: Session, document: str, annotator: str, status: Status) -> None:
+    doc_id = document_row(session, document).id
+    who = annotator_id(session, annotator)
+    row = session.get(StatusRow, (doc_id, who))
+    if row is None:
+        session.add(StatusRow(document_id=doc_id, annotator_id=who, status=status.value, modified=utc_now()))
+    else:
+        row.status, row.modified = status.value, utc_now()
+    session.flush()
+
+
+# -- change log ------------------------------------------------------------------------------------------
+
+
+def log_change(
+    session: Session,
+    actor: str,
+    entity: str,
+    uuid: str,
+    action: str,
+    document: str | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    session.add(
+        ChangeRow(
+            at=utc_now(),
+            actor=actor,
+            entity=entity,
+            entity_uuid=uuid,
+            action=action,
+            document_uuid=document,
+            before=before,
+            after=after,
+        )  # fmt: skip
+    )
+
+
+def changes(
+    session: Session, document: str | None = None, entity_uuid: str | None = None, limit: int | None = None
+) -> list[ChangeEntry]:
+    query = select(ChangeRow).order_by(ChangeRow.id.desc())
+    if document:
+        query = query.where(ChangeRow.document_uuid == document)
+    if entity_uuid:
+        query = query.where(ChangeRow.entity_uuid == entity_uuid)
+    if limit:
+        query = query.limit(limit)
+    return [
+        ChangeEntry(r.id, r.at, r.actor, r.entity, r.entity_uuid, r.action, r.document_uuid, r.before, r.after)
+        for r in session.scalars(query)
+    ]

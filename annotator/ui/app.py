@@ -1,0 +1,78 @@
+"""Composition root: the QApplication, settings, the annotator's identity, the project, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+
+from annotator import paths
+from annotator.core.errors import AnnotatorError
+from annotator.services.project import Project
+from annotator.settings import Settings
+
+log = logging.getLogger("annotator")
+
+
+def setup_logging() -> None:
+    folder = paths.log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(folder / "annotator.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def install_error_dialog(parent_of: callable = lambda: None) -> None:  # type: ignore[valid-type]
+    """An unexpected error is logged and shown; the app keeps running (committed work is already safe)."""
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        if isinstance(error, AnnotatorError):
+            text = str(error)
+        else:
+            text = f"Something went wrong: {error}\n\nYour saved work is safe. Details are in {paths.log_dir()}."
+        QMessageBox.warning(parent_of(), "Annotator", text)
+
+    sys.excepthook = hook
+
+
+def ask_annotator_name(parent: QWidget | None, current: str = "") -> str:
+    """Ask who is annotating until a name is given; empty if the user cancels."""
+    while True:
+        name, ok = QInputDialog.getText(
+            parent, "Who is annotating?", "Your name as an annotator (kept with every annotation you make):", text=current
+        )
+        if not ok:
+            return ""
+        if name.strip():
+            return name.strip()
+
+
+def main(db_url: str | None = None) -> None:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Media Annotator")
+    app.setOrganizationName("media-annotator")
+    setup_logging()
+    settings = Settings.load()
+    window_ref: list[QWidget] = []
+    install_error_dialog(lambda: window_ref[0] if window_ref else None)
+    if not settings.annotator:
+        settings.annotator = ask_annotator_name(None)
+        if not settings.annotator:
+            return
+        settings.save()
+    try:
+        project = Project.open(db_url or settings.database_url or None)
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, "Cannot open the project", str(exc))
+        sys.exit(2)
+    from annotator.ui.main_window import MainWindow
+
+    window = MainWindow(project, settings)
+    window_ref.append(window)
+    window.show()
+    sys.exit(app.exec())

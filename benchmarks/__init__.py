@@ -1,0 +1,1 @@
+"""Speed and memory figures named in the issues. Run: python -m benchmarks [NAME...] [--json]"""

@@ -1,0 +1,3 @@
+from annotator.ui.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""Icons, the default scheme and style sheets, shipped inside the package as annotator.resources."""

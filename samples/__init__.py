@@ -1,0 +1,1 @@
+"""Sample articles with two annotators' work, shipped as annotator.samples for the one-click demo."""
