@@ -1,30 +1,46 @@
-"""Exporting documents with their annotations through a registered writer, with filters."""
+"""Exporting documents with their annotations through a registered writer, with filters.
+
+Documents are read a few hundred at a time (store/export_repo.py), so a million annotations stream out without
+one query per document. A file is written beside its target and moved into place only when complete, so a
+failed or cancelled export never leaves half a file under the chosen name.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import Status
 from annotator.formats import registry
 from annotator.formats.registry import DocumentBundle, WriteOptions
 from annotator.services.project import Project
-from annotator.store import repo
+from annotator.store import export_repo
+
+Progress = Callable[[int, int], bool]  # (documents done, documents in all) -> False to cancel
+
+
+class ExportCancelled(Exception):
+    """The progress callback asked to stop; nothing was written under the target name."""
 
 
 @dataclass
 class ExportFilter:
     annotators: list[str] | None = None  # None: everyone
-    labels: list[str] | None = None
+    labels: list[str] | None = None  # "claim" keeps every claim; "claim/statistical" only that sub-type
     statuses: list[Status] | None = None  # keep documents any chosen annotator has in one of these states
     documents: list[str] | None = None  # uuids
+    collections: list[str] | None = None  # names
+    gold_only: bool = False  # only the adjudicated layer (annotators of kind gold)
 
-    def keeps_annotation(self, annotator: str, label: str) -> bool:
-        return (self.annotators is None or annotator in self.annotators) and (
-            self.labels is None or label in self.labels
-        )
+    def selection(self) -> export_repo.Selection:
+        return export_repo.Selection(
+            documents=self.documents, collections=self.collections, annotators=self.annotators,
+            labels=self.labels, statuses=self.statuses, gold_only=self.gold_only,
+        )  # fmt: skip
 
 
 @dataclass
@@ -35,43 +51,92 @@ class ExportReport:
     notes: list[str] = field(default_factory=list)
 
 
-def bundles(project: Project, filters: ExportFilter | None = None) -> Iterator[DocumentBundle]:
-    filters = filters or ExportFilter()
+@dataclass(frozen=True)
+class ExportChoices:
+    """What the filters can offer: the project's annotators, used labels, collections."""
+
+    annotators: list[str]
+    gold_annotators: list[str]
+    labels: list[str]
+    collections: list[str]
+
+
+def choices(project: Project) -> ExportChoices:
+    people = project.annotators()
     with project.transaction() as session:
-        uuids = filters.documents or [s.uuid for s in repo.document_summaries(session, None)]
-        for uuid in uuids:
-            doc = repo.row_to_document(repo.document_row(session, uuid))
-            statuses = repo.statuses_of(session, uuid)
-            if filters.statuses is not None:
-                people = filters.annotators or list(statuses)
-                if not any(statuses.get(p, Status.NOT_STARTED) in filters.statuses for p in people):
-                    continue
-            annotations = [
-                a
-                for a in repo.annotations_of(session, uuid, filters.annotators)
-                if filters.keeps_annotation(a.annotator, a.label)
-            ]
-            kept = {a.uuid for a in annotations}
-            relations = [r for r in repo.relations_of(session, uuid) if r.source in kept and r.target in kept]
-            if filters.annotators is not None:
-                statuses = {k: v for k, v in statuses.items() if k in filters.annotators}
-            yield DocumentBundle(doc, annotations, relations, statuses)
+        return ExportChoices(
+            annotators=[a.name for a in people],
+            gold_annotators=[a.name for a in people if a.kind.value == "gold"],
+            labels=export_repo.used_labels(session),
+            collections=export_repo.collection_names(session),
+        )
 
 
-def export(project: Project, format_name: str, out: Path, filters: ExportFilter | None = None) -> ExportReport:
+def count(project: Project, filters: ExportFilter | None = None) -> tuple[int, int]:
+    """(documents, annotations) an export with these filters would write: the preview the dialog shows."""
+    with project.transaction() as session:
+        return export_repo.count_selected(session, (filters or ExportFilter()).selection())
+
+
+def bundles(
+    project: Project, filters: ExportFilter | None = None, progress: Progress | None = None
+) -> Iterator[DocumentBundle]:
+    """The selected documents with their kept annotations, relations (both ends kept) and statuses."""
+    selection = (filters or ExportFilter()).selection()
+    with project.transaction() as session:
+        total = len(export_repo.selected_document_ids(session, selection))
+        done = 0
+        for batch in export_repo.iter_batches(session, selection):
+            for doc in batch.documents:
+                if progress is not None and progress(done, total) is False:
+                    raise ExportCancelled()
+                done += 1
+                yield DocumentBundle(
+                    doc,
+                    batch.annotations.get(doc.uuid, []),
+                    batch.relations.get(doc.uuid, []),
+                    batch.statuses.get(doc.uuid, {}),
+                )
+        if progress is not None:
+            progress(done, total)
+
+
+def export(
+    project: Project,
+    format_name: str,
+    out: Path,
+    filters: ExportFilter | None = None,
+    progress: Progress | None = None,
+    options: dict[str, Any] | None = None,
+) -> ExportReport:
     fmt = registry.get(format_name)
     if fmt.write is None:
         raise InputError(f"format '{format_name}' cannot be exported")
+    out = Path(out)
+    if fmt.folder and out.exists() and not out.is_dir():
+        raise InputError(f"format '{format_name}' writes a folder, but this is a file", str(out))
+    if not fmt.folder and out.is_dir():
+        raise InputError(f"format '{format_name}' writes one file, but this is a folder", str(out))
     report = ExportReport(path=str(out))
+    write_options = WriteOptions(extra={"scheme": project.scheme, **(options or {})})
 
     def counted() -> Iterator[DocumentBundle]:
-        for bundle in bundles(project, filters):
+        for bundle in bundles(project, filters, progress):
             report.documents += 1
             report.annotations += len(bundle.annotations)
             yield bundle
 
+    target = out if fmt.folder else out.with_name(f".{out.name}.part")
     try:
-        fmt.write(counted(), out, WriteOptions())
+        if fmt.folder:
+            out.mkdir(parents=True, exist_ok=True)
+        fmt.write(counted(), target, write_options)
+        if not fmt.folder:
+            os.replace(target, out)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", str(out)) from None
+    finally:
+        if not fmt.folder and target.exists():
+            target.unlink()
+    report.notes += write_options.extra.get("notes", [])
     return report

@@ -10,6 +10,7 @@ from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import Status
 from annotator.formats import registry
 from annotator.formats.registry import DocumentBundle, ReadOptions
+from annotator.services import label_mapping
 from annotator.services.annotating import store_annotation, store_relation
 from annotator.services.documents import add_document
 from annotator.services.project import Project
@@ -22,12 +23,14 @@ class ImportReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, uuid of the document it repeats)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     annotations: int = 0
+    notes: list[str] = field(default_factory=list)  # spans re-anchored, attributes kept in notes, ...
 
     def merge(self, other: ImportReport) -> None:
         self.imported += other.imported
         self.duplicates += other.duplicates
         self.failed += other.failed
         self.annotations += other.annotations
+        self.notes += other.notes
 
     def summary(self) -> str:
         return (
@@ -58,23 +61,47 @@ def import_paths(
     """Import files and folders. progress(done, name) is called per file; returning False cancels."""
     options = options or ReadOptions()
     report = ImportReport()
-    for done, path in enumerate(expand(paths)):
+    label_map = label_mapping.parse_label_map(options.extra.get("label_map"))
+    for done, path in enumerate(import_units(paths, format_name)):
         if progress is not None and progress(done, str(path)) is False:
             break
         try:
             if not path.exists():
                 raise InputError("no such file or folder", str(path))
-            fmt = registry.get(format_name) if format_name else registry.detect(path)
+            fmt = folder_format(path, format_name)
+            fmt = fmt or (registry.get(format_name) if format_name else registry.detect(path))
             if fmt.read is None:
                 raise InputError(f"format '{fmt.name}' cannot be imported", str(path))
             this_file = ImportReport()  # counted only once the file's transaction has committed
+            options.extra["notes"] = this_file.notes  # readers add what they fixed or left out
             with project.transaction() as session:
                 for bundle in fmt.read(path, options):
+                    bundle = label_mapping.prepare(project, session, bundle, label_map, this_file.notes)
                     _store_bundle(project, session, bundle, actor, this_file)
             report.merge(this_file)
         except AnnotatorError as exc:
+            project.forget_scheme()  # labels a label map added were rolled back with the file
             report.failed.append((str(path), str(exc)))
     return report
+
+
+def folder_format(path: Path, format_name: str | None) -> registry.Format | None:
+    """The folder format (brat, PTC) that reads this folder whole: the one named, or one that recognises it."""
+    if not path.is_dir():
+        return None
+    if format_name:
+        fmt = registry.get(format_name)
+        return fmt if fmt.folder else None
+    return next((f for f in registry.formats() if f.folder and f.read and f.sniff and f.sniff(path, b"")), None)
+
+
+def import_units(paths: Iterable[Path], format_name: str | None = None) -> Iterator[Path]:
+    """What import_paths reads one by one: files, and folders that a folder format reads whole."""
+    for path in paths:
+        if folder_format(path, format_name) is not None:
+            yield path
+        else:
+            yield from expand([path])
 
 
 def _store_bundle(project: Project, session: object, bundle: DocumentBundle, actor: str, report: ImportReport) -> None:

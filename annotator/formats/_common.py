@@ -1,0 +1,134 @@
+"""Helpers the interchange formats share: stable ids, label names, span checks, text files, file names.
+
+Foreign formats carry no annotation ids, so importers derive one from what identifies an annotation (document
+text hash, annotator, label, offsets, and its position among equal ones): importing the same file twice gives
+the same ids, and the import service skips what is already stored.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.core.model import Annotation, Document, Fragment, Origin
+from annotator.formats.decoding import decode_text
+
+_NAMESPACE = uuid.UUID("6f1c1f9e-3a51-4b8e-9d0a-5a3e2c7b8d10")
+SUBTYPE_SEPARATOR = "/"
+
+
+def stable_uuid(*parts: object) -> str:
+    return str(uuid.uuid5(_NAMESPACE, "\x1f".join(str(p) for p in parts)))
+
+
+def join_label(label: str, subtype: str | None) -> str:
+    """The one name other tools see for a label and sub-type: 'claim' or 'claim/statistical'."""
+    return f"{label}{SUBTYPE_SEPARATOR}{subtype}" if subtype else label
+
+
+def split_label(name: str) -> tuple[str, str | None]:
+    label, sep, subtype = name.partition(SUBTYPE_SEPARATOR)
+    return (label, subtype) if sep and label and subtype else (name, None)
+
+
+class IdMaker:
+    """Stable ids for the annotations of one document, counting repeats so equal annotations stay distinct."""
+
+    def __init__(self, doc: Document, fmt: str):
+        self._base = (fmt, doc.sha256)
+        self._seen: Counter[tuple[Any, ...]] = Counter()
+
+    def __call__(self, annotator: str, label: str, fragments: Iterable[Fragment]) -> str:
+        key = (annotator, label, tuple((f.start, f.end) for f in fragments))
+        self._seen[key] += 1
+        return stable_uuid(*self._base, *key, self._seen[key])
+
+
+def imported(
+    doc: Document, ids: IdMaker, annotator: str, name: str, fragments: Iterable[Fragment], **fields: Any
+) -> Annotation:
+    """An imported annotation with a stable id; name may carry a sub-type ('claim/statistical')."""
+    label, subtype = split_label(name)
+    frags = tuple(sorted(fragments))
+    return Annotation(
+        document=doc.uuid, annotator=annotator, label=label, subtype=subtype, fragments=frags,
+        origin=Origin.IMPORTED, uuid=ids(annotator, name, frags), **fields,
+    )  # fmt: skip
+
+
+def fragment(
+    text: str, start: int, end: int, expected: str | None, path: str, line: int | None
+) -> Fragment:
+    """A checked fragment: inside the text, non-empty, and covering what the file says it covers."""
+    if not 0 <= start < end:
+        raise InputError(f"span {start}..{end} is empty or reversed", path, line)
+    if end > len(text):
+        raise InputError(f"span {start}..{end} lies beyond the end of the text ({len(text)} characters)", path, line)
+    if expected is not None and text[start:end] != expected:
+        raise InputError(
+            f"span {start}..{end} covers {_short(text[start:end])!r}, but the file says {_short(expected)!r}",
+            path,
+            line,
+        )
+    return Fragment(start, end)
+
+
+def _short(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """(text, encoding) of a text file, BOM and line ends kept exactly (offsets count them)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", str(path)) from None
+    return decode_text(data, str(path))
+
+
+def write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write a document's text back as it was read: its encoding, BOM inside the text, no newline translation."""
+    codec = encoding.removesuffix("-bom") if encoding.endswith("-bom") else encoding
+    try:
+        data = text.encode(codec)
+    except (LookupError, UnicodeEncodeError):
+        data = text.encode("utf-8")
+    path.write_bytes(data)
+
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def file_stem(doc: Document, taken: set[str]) -> str:
+    """A file name stem for a document, unique among taken (which it joins)."""
+    stem = _UNSAFE.sub("_", doc.title.strip())[:60].strip("._") or "document"
+    candidate = stem
+    if candidate in taken:
+        candidate = f"{stem}_{doc.uuid[:8]}"
+    n = 2
+    while candidate in taken:
+        candidate = f"{stem}_{doc.uuid[:8]}_{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\r\n\s*\r\n")
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence(s) holding text[start:end]: from the last sentence break before it to the next after it."""
+    before = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        before = match.end()
+    after = _SENTENCE_END.search(text, end)
+    return text[before : after.start() if after else len(text)].strip()
+
+
+def note_from_extra(extra: dict[str, Any]) -> str:
+    return "; ".join(f"{key}: {value}" for key, value in extra.items())
