@@ -8,15 +8,13 @@ from pathlib import Path
 from annotator.core.errors import InputError
 from annotator.core.model import Document
 from annotator.core.text import newline_style
-from annotator.formats.decoding import decode_text
+from annotator.formats.decoding import decode_text, read_limited
+from annotator.formats.limits import MAX_TEXT_BYTES
 from annotator.formats.registry import DocumentBundle, ReadOptions, reader
 
 
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", str(path)) from None
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    return read_limited(path, limit or MAX_TEXT_BYTES, "text file")
 
 
 def title_from(text: str, fallback: str) -> str:
@@ -39,5 +37,6 @@ def read_text(path: Path, options: ReadOptions) -> Iterator[DocumentBundle]:
             encoding=encoding,
             newline=newline_style(text),
             source=str(path),
+            metadata={"source_format": "markdown" if path.suffix.lower() in (".md", ".markdown") else "text"},
         )
     )

@@ -87,13 +87,20 @@ def writer(
     return register
 
 
+_loaded = False
+
+
 def load_all() -> None:
-    """Import every module of this package so that their decorators run."""
+    """Import every module of this package so that their decorators run (once: detect() calls it per file)."""
+    global _loaded
+    if _loaded:
+        return
     import annotator.formats as package
 
     for info in pkgutil.iter_modules(package.__path__):
         if not info.name.startswith("_") and info.name != "registry":
             importlib.import_module(f"annotator.formats.{info.name}")
+    _loaded = True
 
 
 def formats() -> list[Format]:
@@ -109,19 +116,39 @@ def get(name: str) -> Format:
 
 
 def detect(path: Path) -> Format:
-    """The reader for path: by a sniffer that recognises the content, else by extension."""
+    """The reader for path: by a sniffer that recognises the content, else by extension.
+
+    By extension, formats without a sniffer come first: one with a sniffer has already looked and said no
+    (a plain .jsonl of articles is not the native format just because it shares the extension).
+    A folder is read by a folder format whose sniffer recognises it (called with empty bytes), or not at all.
+    """
+    if path.is_dir():
+        found = detect_folder(path)
+        if found is None:
+            raise InputError("no importer recognises this folder", str(path))
+        return found
     load_all()
+    readers = [f for f in _FORMATS.values() if f.read]
     try:
         with path.open("rb") as f:
             head = f.read(4096)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", str(path)) from None
-    readers = [f for f in _FORMATS.values() if f.read]
     for fmt in readers:
         if fmt.sniff and fmt.sniff(path, head):
             return fmt
     suffix = path.suffix.lower().lstrip(".")
-    for fmt in readers:
-        if suffix in fmt.extensions:
-            return fmt
+    by_extension = [fmt for fmt in readers if suffix in fmt.extensions and not fmt.folder]
+    by_extension.sort(key=lambda fmt: fmt.sniff is not None)
+    if by_extension:
+        return by_extension[0]
     raise InputError(f"no importer for '.{suffix}' files", str(path))
+
+
+def detect_folder(path: Path) -> Format | None:
+    """The folder format that recognises path as one unit (a brat or PTC folder), if any."""
+    load_all()
+    for fmt in _FORMATS.values():
+        if fmt.read and fmt.folder and fmt.sniff and fmt.sniff(path, b""):
+            return fmt
+    return None

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import logging
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import Status
 from annotator.formats import registry
+from annotator.formats.archive import JUNK_PARTS, check_zip, extract_zip, is_zip
+from annotator.formats.limits import MAX_ZIP_DEPTH
 from annotator.formats.registry import DocumentBundle, ReadOptions
 from annotator.services import label_mapping
 from annotator.services.annotating import store_annotation, store_relation
-from annotator.services.documents import add_document
+from annotator.services.documents import add_document, document_to_dict
 from annotator.services.project import Project
-from annotator.store import repo
+from annotator.store import collections_repo, import_repo, repo
+
+log = logging.getLogger(__name__)
+
+
+ProgressFn = Callable[[int, str], bool]
+ROWS_PER_TICK = 500  # a batch file reports progress, and can be cancelled, every this many rows
+BATCH = 500  # plain documents are checked for duplicates and stored this many at a time
 
 
 @dataclass
@@ -24,6 +36,8 @@ class ImportReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     annotations: int = 0
     notes: list[str] = field(default_factory=list)  # spans re-anchored, attributes kept in notes, ...
+    titles: dict[str, str] = field(default_factory=dict)  # uuid -> title of each document a duplicate repeats
+    cancelled: bool = False
 
     def merge(self, other: ImportReport) -> None:
         self.imported += other.imported
@@ -31,23 +45,43 @@ class ImportReport:
         self.failed += other.failed
         self.annotations += other.annotations
         self.notes += other.notes
+        self.titles.update(other.titles)
+        self.cancelled = self.cancelled or other.cancelled
 
     def summary(self) -> str:
         return (
             f"{len(self.imported)} imported, {len(self.duplicates)} duplicates skipped, {len(self.failed)} failed"
             + (f", {self.annotations} annotations" if self.annotations else "")
+            + ("; cancelled before the end" if self.cancelled else "")
         )
 
 
+def _visible(path: Path, root: Path) -> bool:
+    return not any(part.startswith(".") for part in path.relative_to(root).parts) and path.name not in JUNK_PARTS
+
+
 def expand(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files to import: the paths given, with folders walked recursively (hidden files left out)."""
+    """Files to import: the paths given, with folders walked recursively (hidden files left out).
+    A .zip stays one path here; import_paths unpacks it (count_files counts what is inside)."""
     for path in paths:
         if path.is_dir():
-            yield from (
-                p for p in sorted(path.rglob("*")) if p.is_file() and not any(part.startswith(".") for part in p.parts)
-            )
+            yield from (p for p in sorted(path.rglob("*")) if p.is_file() and _visible(p, path))
         else:
             yield path
+
+
+def count_files(paths: Iterable[Path], format_name: str | None = None) -> int:
+    """How many files import_paths will read (the members of zip archives included), for a progress bar."""
+    total = 0
+    for unit in import_units(paths, format_name):
+        if unit.is_file() and is_zip(unit):
+            try:
+                total += len([i for i in check_zip(unit) if _visible(Path(i.filename), Path())]) or 1
+            except InputError:
+                total += 1
+        else:
+            total += 1
+    return total
 
 
 def import_paths(
@@ -56,33 +90,178 @@ def import_paths(
     actor: str,
     format_name: str | None = None,
     options: ReadOptions | None = None,
-    progress: Callable[[int, str], bool] | None = None,
+    progress: ProgressFn | None = None,
+    collection: str | None = None,
+    file_options: Mapping[Path, ReadOptions] | None = None,
 ) -> ImportReport:
-    """Import files and folders. progress(done, name) is called per file; returning False cancels."""
-    options = options or ReadOptions()
-    report = ImportReport()
-    label_map = label_mapping.parse_label_map(options.extra.get("label_map"))
-    for done, path in enumerate(import_units(paths, format_name)):
-        if progress is not None and progress(done, str(path)) is False:
-            break
+    """Import files, folders and zip archives (recursively); each file is one transaction.
+
+    progress(done, name) is called before each file, and every ROWS_PER_TICK rows of a batch file; returning
+    False cancels (the file being read is rolled back). collection: put the imported documents, and the ones
+    that duplicates repeat, in this collection. file_options: options for particular paths (a table's mapping).
+    """
+    run = _Run(project, actor, format_name, options or ReadOptions(), progress, collection, file_options or {})
+    label_mapping.parse_label_map(run.options.extra.get("label_map"))  # a bad map fails before any file
+    run.paths(list(paths), depth=0)
+    return run.report
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class _Run:
+    """One import: walks the paths, reads each file in its own transaction, and keeps the report."""
+
+    def __init__(
+        self,
+        project: Project,
+        actor: str,
+        format_name: str | None,
+        options: ReadOptions,
+        progress: ProgressFn | None,
+        collection: str | None,
+        file_options: Mapping[Path, ReadOptions],
+    ):
+        self.project, self.actor, self.format_name, self.options = project, actor, format_name, options
+        self.progress, self.collection, self.file_options = progress, collection, file_options
+        self.label_map = label_mapping.parse_label_map(options.extra.get("label_map"))
+        self.report = ImportReport()
+        self.done = 0
+        self.aliases: list[tuple[str, str]] = []  # (unpacked folder, the archive name shown instead)
+
+    def shown(self, text: str) -> str:
+        for folder, name in reversed(self.aliases):
+            text = text.replace(folder, name)
+        return text
+
+    def tick(self, name: str) -> bool:
+        if self.progress is not None and self.progress(self.done, name) is False:
+            self.report.cancelled = True
+        return not self.report.cancelled
+
+    def paths(self, paths: list[Path], depth: int) -> None:
+        for path in paths:
+            if self.report.cancelled:
+                return
+            if path.is_dir() and folder_format(path, self.format_name) is None:
+                files = list(expand([path]))
+                if not files and depth == 0:
+                    self.report.failed.append((str(path), f"{path}: the folder holds no files to import"))
+                for file in files:
+                    self.file(file, depth)
+                    if self.report.cancelled:
+                        return
+            else:
+                self.file(path, depth)
+
+    def file(self, path: Path, depth: int) -> None:
+        name = self.shown(str(path))
+        if is_zip(path) and path.is_file() and (self.format_name is None or not registry.get(self.format_name).folder):
+            self.archive(path, name, depth)
+            return
+        if not self.tick(name):
+            return
+        self.done += 1
+        this_file = ImportReport()  # counted only once the file's transaction has committed
         try:
             if not path.exists():
-                raise InputError("no such file or folder", str(path))
-            fmt = folder_format(path, format_name)
-            fmt = fmt or (registry.get(format_name) if format_name else registry.detect(path))
+                raise InputError("no such file or folder", name)
+            fmt = folder_format(path, self.format_name)
+            fmt = fmt or (registry.get(self.format_name) if self.format_name else registry.detect(path))
             if fmt.read is None:
-                raise InputError(f"format '{fmt.name}' cannot be imported", str(path))
-            this_file = ImportReport()  # counted only once the file's transaction has committed
+                raise InputError(f"format '{fmt.name}' cannot be imported", name)
+            options = self.file_options.get(path, self.options)
             options.extra["notes"] = this_file.notes  # readers add what they fixed or left out
-            with project.transaction() as session:
-                for bundle in fmt.read(path, options):
-                    bundle = label_mapping.prepare(project, session, bundle, label_map, this_file.notes)
-                    _store_bundle(project, session, bundle, actor, this_file)
-            report.merge(this_file)
+            with self.project.transaction() as session:
+                self.read(session, fmt, path, options, this_file, name)
+            self.report.merge(this_file)
+        except _Cancelled:
+            self.report.cancelled = True
         except AnnotatorError as exc:
-            project.forget_scheme()  # labels a label map added were rolled back with the file
-            report.failed.append((str(path), str(exc)))
-    return report
+            self.project.forget_scheme()  # labels a label map added were rolled back with the file
+            self.report.failed.append((name, self.shown(str(exc))))
+        except Exception as exc:  # a reader's bug must not stop the other files; the file is rolled back
+            log.exception("import of %s failed", name)
+            self.project.forget_scheme()
+            self.report.failed.append((name, f"{name}: cannot be read ({type(exc).__name__}: {exc})"))
+
+    def read(
+        self, session: Any, fmt: registry.Format, path: Path, options: ReadOptions, report: ImportReport, name: str
+    ) -> None:
+        plain: list[DocumentBundle] = []
+        rows = 0
+        for bundle in fmt.read(path, options):
+            bundle = self.relabel(bundle)
+            bundle = label_mapping.prepare(self.project, session, bundle, self.label_map, report.notes)
+            if bundle.annotations or bundle.relations or bundle.status:
+                _store_plain(session, plain, self.actor, report)
+                _store_bundle(self.project, session, bundle, self.actor, report)
+            else:
+                plain.append(bundle)
+                if len(plain) >= BATCH:
+                    _store_plain(session, plain, self.actor, report)
+            rows += 1
+            if rows % ROWS_PER_TICK == 0 and not self.tick(f"{name} ({rows} rows)"):
+                raise _Cancelled
+        _store_plain(session, plain, self.actor, report)
+        if self.collection:
+            members = [uuid for _, uuid in report.imported + report.duplicates]
+            if members:
+                collections_repo.add_members(session, self.collection, members, create=True)
+
+    def relabel(self, bundle: DocumentBundle) -> DocumentBundle:
+        """Documents read from an unpacked archive name the archive, not the temporary folder."""
+        doc = bundle.document
+        if not self.aliases:
+            return bundle
+        metadata = {k: self.shown(v) if k == "file" and isinstance(v, str) else v for k, v in doc.metadata.items()}
+        bundle.document = replace(doc, source=self.shown(doc.source), metadata=metadata)
+        return bundle
+
+    def archive(self, path: Path, name: str, depth: int) -> None:
+        try:
+            if depth >= MAX_ZIP_DEPTH:
+                raise InputError(f"zip archives nested more than {MAX_ZIP_DEPTH} deep are refused", name)
+            with tempfile.TemporaryDirectory(prefix="annotator-zip-") as folder:
+                try:
+                    extract_zip(path, Path(folder))
+                except InputError as exc:
+                    raise InputError(exc.reason, name) from None
+                self.aliases.append((folder, name))
+                try:
+                    self.paths([Path(folder)], depth + 1)
+                finally:
+                    self.aliases.pop()
+        except InputError as exc:
+            self.report.failed.append((name, str(exc)))
+
+
+def _where(bundle: DocumentBundle) -> str:
+    """How the report names a document: file and row for a batch, else its source or title."""
+    meta = bundle.document.metadata
+    if meta.get("file") and meta.get("row"):
+        return f"{meta['file']}:{meta['row']}"
+    return bundle.document.source or bundle.document.title
+
+
+def _store_plain(session: Any, bundles: list[DocumentBundle], actor: str, report: ImportReport) -> None:
+    """Store documents that carry no annotations, checking a whole batch for duplicates in one query."""
+    if not bundles:
+        return
+    known = import_repo.documents_by_hash(session, (b.document.sha256 for b in bundles))
+    for bundle in bundles:
+        doc = bundle.document
+        hit = known.get(doc.sha256)
+        if hit is not None:
+            report.duplicates.append((_where(bundle), hit[0]))
+            report.titles[hit[0]] = hit[1]
+            continue
+        known[doc.sha256] = (doc.uuid, doc.title)  # the same text later in this file is a duplicate too
+        session.add(repo.document_to_row(doc))
+        repo.log_change(session, actor, "document", doc.uuid, "create", doc.uuid, None, document_to_dict(doc))
+        report.imported.append((_where(bundle), doc.uuid))
+    bundles.clear()
 
 
 def folder_format(path: Path, format_name: str | None) -> registry.Format | None:
@@ -112,6 +291,7 @@ def _store_bundle(project: Project, session: object, bundle: DocumentBundle, act
     target = outcome.document.uuid
     if outcome.duplicate_of is not None:
         report.duplicates.append((source, outcome.duplicate_of.uuid))
+        report.titles[outcome.duplicate_of.uuid] = outcome.duplicate_of.title
         target = outcome.duplicate_of.uuid
     else:
         report.imported.append((source, target))
@@ -130,4 +310,4 @@ def _store_bundle(project: Project, session: object, bundle: DocumentBundle, act
 
 def add_to_collection(project: Project, name: str, document_uuids: list[str]) -> int:
     with project.transaction() as session:
-        return repo.add_to_collection(session, name, document_uuids)
+        return collections_repo.add_members(session, name, document_uuids, create=True)
