@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -61,9 +62,7 @@ def imported(
     )  # fmt: skip
 
 
-def fragment(
-    text: str, start: int, end: int, expected: str | None, path: str, line: int | None
-) -> Fragment:
+def fragment(text: str, start: int, end: int, expected: str | None, path: str, line: int | None) -> Fragment:
     """A checked fragment: inside the text, non-empty, and covering what the file says it covers."""
     if not 0 <= start < end:
         raise InputError(f"span {start}..{end} is empty or reversed", path, line)
@@ -118,17 +117,22 @@ def file_stem(doc: Document, taken: set[str]) -> str:
     return candidate
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\r\n\s*\r\n")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(\s+)|(\s*\n\s*)")  # the break is the group that matched
 
 
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence(s) holding text[start:end]: from the last sentence break before it to the next after it."""
-    before = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        before = match.end()
-    after = _SENTENCE_END.search(text, end)
-    return text[before : after.start() if after else len(text)].strip()
+class Sentences:
+    """Sentence breaks of one text, found once, so the sentence around each of many spans is a lookup."""
 
+    def __init__(self, text: str):
+        self.text = text
+        matches = list(_SENTENCE_END.finditer(text))
+        self._break_starts = [m.start(m.lastindex or 0) for m in matches]
+        self._break_ends = [m.end(m.lastindex or 0) for m in matches]
 
-def note_from_extra(extra: dict[str, Any]) -> str:
-    return "; ".join(f"{key}: {value}" for key, value in extra.items())
+    def around(self, start: int, end: int) -> str:
+        """The sentence(s) holding text[start:end]: from the last break before it to the next break after it."""
+        i = bisect_right(self._break_ends, start) - 1
+        j = bisect_left(self._break_starts, end)
+        before = self._break_ends[i] if i >= 0 else 0
+        after = self._break_starts[j] if j < len(self._break_starts) else len(self.text)
+        return self.text[before:after].strip()

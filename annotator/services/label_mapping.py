@@ -113,7 +113,7 @@ def prepare(
     if missing:
         raise InputError(
             f"the scheme has no {', '.join(repr(m) for m in missing)}; give a label map "
-            "(--label-map FILE with {\"their label\": \"claim/statistical\" or \"new\" or \"skip\"}, "
+            '(--label-map FILE with {"their label": "claim/statistical" or "new" or "skip"}, '
             "or --label-map new to add them all)",
             where,
         )

@@ -121,17 +121,16 @@ def selected_document_ids(session: Session, sel: Selection) -> list[int]:
         if people is None:
             people = list(session.scalars(select(AnnotatorRow.id)))
         wanted = {s.value for s in sel.statuses}
-        having = select(StatusRow.document_id).where(
-            StatusRow.annotator_id.in_(people), StatusRow.status.in_(wanted)
-        )
+        having = select(StatusRow.document_id).where(StatusRow.annotator_id.in_(people), StatusRow.status.in_(wanted))
         if Status.NOT_STARTED.value in wanted:
             touched = select(StatusRow.document_id).where(StatusRow.annotator_id.in_(people))
-            count = select(func.count()).select_from(StatusRow).where(
-                StatusRow.annotator_id.in_(people), StatusRow.document_id == DocumentRow.id
-            ).scalar_subquery()
-            query = query.where(
-                DocumentRow.id.in_(having) | DocumentRow.id.not_in(touched) | (count < len(people))
+            count = (
+                select(func.count())
+                .select_from(StatusRow)
+                .where(StatusRow.annotator_id.in_(people), StatusRow.document_id == DocumentRow.id)
+                .scalar_subquery()
             )
+            query = query.where(DocumentRow.id.in_(having) | DocumentRow.id.not_in(touched) | (count < len(people)))
         else:
             query = query.where(DocumentRow.id.in_(having))
     return list(session.scalars(query))
@@ -191,8 +190,18 @@ def _read_batch(
         annotation_uuid[row_id] = uuid
         annotations[document].append(
             _annotation(
-                uuid, document, people[who], labels[label], labels[subtype] if subtype else None,
-                fragments.get(row_id, ()), attrs, note, origin, created, modified, version,
+                uuid,
+                document,
+                people[who],
+                labels[label],
+                labels[subtype] if subtype else None,
+                fragments.get(row_id, ()),
+                attrs,
+                note,
+                origin,
+                created,
+                modified,
+                version,
             )  # fmt: skip
         )
     for found in annotations.values():
@@ -218,15 +227,16 @@ _DOC_COLUMNS = (
 
 def _documents(session: Session, doc_ids: list[int]) -> list[tuple[int, Document]]:
     rows = session.execute(select(*_DOC_COLUMNS).where(DocumentRow.id.in_(doc_ids)).order_by(DocumentRow.id))
-    return [
-        (row_id, Document(
+    found = []
+    for row in rows:
+        row_id, text, title, uuid, sha, encoding, newline, source, outlet, author, published, language, meta, at = row
+        doc = Document(
             text=text, title=title, uuid=uuid, sha256=sha, encoding=encoding, newline=newline, source=source,
             outlet=outlet, author=author, published=published, language=language, metadata=dict(meta or {}),
-            created=created,
-        ))  # fmt: skip
-        for row_id, text, title, uuid, sha, encoding, newline, source, outlet, author, published, language, meta,
-        created in rows
-    ]
+            created=at,
+        )  # fmt: skip
+        found.append((row_id, doc))
+    return found
 
 
 def _fragments(session: Session, doc_ids: list[int], conditions: list[Any]) -> dict[int, tuple[Fragment, ...]]:
@@ -277,8 +287,9 @@ def _relations(
     for uuid, kind, src, tgt, who, created, doc_id in session.execute(query):
         if src in kept and tgt in kept:
             found[uuid_of[doc_id]].append(
-                Relation(type=kind, source=kept[src], target=kept[tgt], annotator=people[who], uuid=uuid,
-                         created=created)  # fmt: skip
+                Relation(
+                    type=kind, source=kept[src], target=kept[tgt], annotator=people[who], uuid=uuid, created=created
+                )  # fmt: skip
             )
     return found
 
@@ -310,4 +321,3 @@ def used_labels(session: Session) -> list[str]:
         if subtype is not None:
             names.add(f"{rows[label][0]}/{rows[subtype][0]}")
     return sorted(names)
-
