@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.cli.main import actor_name, database_url, print_json
+from annotator.cli.progress import ProgressBar, print_report
 from annotator.core.errors import InputError
 from annotator.core.model import annotation_to_dict
 from annotator.formats.registry import ReadOptions
@@ -20,11 +21,19 @@ def register(commands: Any) -> None:
     p = commands.add_parser(
         "import", help="import articles or annotated files", description="Import files and folders."
     )
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (walked recursively) and .zip archives")
     p.add_argument("--format", help="format name (default: detected from each file)")
     p.add_argument("--annotator", help="put imported annotations under this annotator")
-    p.add_argument("--map", help="column mapping for tables, e.g. text=body,title=headline")
-    p.add_argument("--collection", help="add the imported documents to this collection")
+    p.add_argument(
+        "--map",
+        help="column mapping for CSV/TSV/JSON batches, e.g. text=body,title=headline,outlet=-; fields: "
+        "text, title, outlet, author, published (or date), url, language; '-' turns a field off",
+    )
+    p.add_argument("--delimiter", help="CSV column separator (default: detected; 'tab' for tabs)")
+    p.add_argument("--full-text", action="store_true", help="web pages: keep the whole page text, not the article")
+    p.add_argument(
+        "--collection", help="add the imported documents (and those that duplicates repeat) to this collection"
+    )
     p.set_defaults(handler=cmd_import)
 
     p = commands.add_parser("export", help="export documents and annotations", description="Export a dataset.")
@@ -54,6 +63,10 @@ def register(commands: Any) -> None:
     b.set_defaults(handler=cmd_db_backup)
     actions.add_parser("check", help="integrity and schema version check").set_defaults(handler=cmd_db_check)
 
+    from annotator.cli import collections_cmd
+
+    collections_cmd.register(commands)
+
 
 def open_project(args: argparse.Namespace) -> Project:
     return Project.open(database_url(args))
@@ -71,32 +84,16 @@ def _mapping(text: str | None) -> dict[str, str]:
 
 def cmd_import(args: argparse.Namespace) -> int:
     project = open_project(args)
-    options = ReadOptions(annotator=args.annotator, mapping=_mapping(args.map))
+    options = ReadOptions(annotator=args.annotator, mapping=_mapping(args.map), full_text=args.full_text)
+    if args.delimiter:
+        options.extra["delimiter"] = args.delimiter
     paths = [Path(p) for p in args.paths]
-    total = len(list(importing.expand(paths)))
-    interactive = sys.stderr.isatty()
-
-    def progress(done: int, name: str) -> bool:
-        if interactive:
-            width = 30
-            filled = width * done // max(total, 1)
-            print(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {Path(name).name[:40]:<40}",
-                end="",
-                file=sys.stderr,
-            )
-        return True
-
-    report = importing.import_paths(project, paths, actor_name(args), args.format, options, progress)
-    if interactive:
-        print(file=sys.stderr)
-    if args.collection and report.imported:
-        importing.add_to_collection(project, args.collection, [uuid for _, uuid in report.imported])
-    for source, duplicate_of in report.duplicates:
-        print(f"duplicate skipped: {source} (same text as document {duplicate_of[:8]})")
-    for source, reason in report.failed:
-        print(f"failed: {reason}" if source in reason else f"failed: {source}: {reason}")
-    print(report.summary())
+    bar = ProgressBar(importing.count_files(paths, args.format), enabled=sys.stderr.isatty())
+    report = importing.import_paths(
+        project, paths, actor_name(args), args.format, options, bar.update, collection=args.collection
+    )
+    bar.close()
+    print_report(report, args.collection)
     return 1 if report.failed else 0
 
 
