@@ -6,8 +6,8 @@ keeps one collection per annotator. Reading takes a folder (all .ann files under
 Mapping: a text-bound annotation "T1<TAB>claim 10 25;30 41<TAB>text" is an annotation of the top label (brat
 type), its fragments (discontinuous spans are ";"-separated), and the fragments' texts joined by one space;
 offsets are code points of the .txt, exactly as stored (a byte-order mark counts as character 0). The sub-type
-is a brat attribute "subtype" (A lines), other attributes are A lines too (yes/no as a binary attribute; values
-with spaces are written with %20), the note is an AnnotatorNotes "#" line (line breaks as \\n), relations are
+is a brat attribute "subtype" (A lines), other attributes are A lines too (yes/no as the values yes and no, so
+that "no" survives; values with spaces are written with %20), the note is an AnnotatorNotes "#" line (line breaks as \\n), relations are
 R lines "R1<TAB>attributed_to Arg1:T3 Arg2:T5" (Arg1 = from, Arg2 = to). A span whose text holds a line break is
 written with the breaks shown as spaces in the .ann text field (brat's .ann is one line per annotation); reading
 accepts that. Document-level annotations have no brat form and are left out (the export notes how many).
@@ -232,12 +232,12 @@ def _ann_lines(
         used["entities"].add(ann.label)
         values = ([(SUBTYPE_ATTRIBUTE, ann.subtype)] if ann.subtype else []) + list(ann.attributes.items())
         for name, value in values:
-            if value is None or value is False:
+            if value is None:
                 continue
             attributes += 1
-            shown = "" if value is True else " " + quote(str(value), safe="")
-            lines.append(f"A{attributes}\t{name} {key}{shown}\n")
-            used["attributes"].add(f"{name}\t{'' if value is True else quote(str(value), safe='')}")
+            shown = quote(("yes" if value else "no") if isinstance(value, bool) else str(value), safe="")
+            lines.append(f"A{attributes}\t{name} {key} {shown}\n")
+            used["attributes"].add(f"{name}\t{shown}")
         if ann.note:
             notes += 1
             lines.append(f"#{notes}\tAnnotatorNotes {key}\t{_escape(ann.note)}\n")

@@ -25,6 +25,7 @@ from annotator.services.project import Project
 from annotator.store import scheme_store
 
 NEW, SKIP, ANY = "new", "skip", "*"
+_YES_NO = {"yes": True, "no": False, "true": True, "false": False}
 
 _PALETTE = (
     "#76b7b2", "#edc948", "#ff9da7", "#bab0ac", "#8cd17d", "#d4a6c8", "#86bcb6", "#f1ce63", "#a0cbe8", "#ffbe7d",
@@ -200,6 +201,8 @@ def _fit_attributes(scheme: Scheme, ann: Annotation) -> Annotation:
         definition = label.attribute(key)
         if definition is not None and definition.kind is AttributeKind.TEXT and isinstance(value, int | float):
             value = str(value)
+        if definition is not None and definition.kind is AttributeKind.YES_NO and isinstance(value, str):
+            value = _YES_NO.get(value.strip().lower(), value)  # tools that only know text write yes and no
         try:
             if definition is None:
                 raise InputError("not defined")

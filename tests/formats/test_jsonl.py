@@ -1,0 +1,52 @@
+"""Native JSONL: exports validate against resources/native_jsonl.schema.json, load with pandas, and round-trip."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import jsonschema
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+
+from annotator.services import exporting
+from tests.formats.strategies import bundles, round_trip
+
+
+def schema() -> dict:
+    return json.loads(resources.files("annotator.resources").joinpath("native_jsonl.schema.json").read_text("utf-8"))
+
+
+def test_export_validates_against_the_schema_and_loads_with_pandas(sample_project, tmp_path) -> None:
+    out = tmp_path / "dataset.jsonl"
+    report = exporting.export(sample_project, "jsonl", out)
+    validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    for record in records:
+        validator.validate(record)
+    frame = pd.read_json(out, lines=True)
+    assert len(frame) == report.documents == 5
+    assert {"id", "text", "annotations", "relations", "status"} <= set(frame.columns)
+    assert sum(len(a) for a in frame["annotations"]) == report.annotations == 71
+    assert frame["text"].tolist() == [r["text"] for r in records]
+
+
+def test_the_schema_rejects_a_broken_record(sample_project, tmp_path) -> None:
+    out = tmp_path / "dataset.jsonl"
+    exporting.export(sample_project, "jsonl", out)
+    record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    span = next(a for a in record["annotations"] if a["fragments"])
+    span["fragments"][0]["start"] = -1
+    errors = list(jsonschema.Draft202012Validator(schema()).iter_errors(record))
+    assert errors and "-1" in str(errors[0].message)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bundles(fragments=3, relations=True, notes=True, document_level=True))
+def test_round_trip_is_lossless(bundle) -> None:
+    [back] = round_trip("jsonl", [bundle])
+    assert back.document == bundle.document
+    assert back.annotations == bundle.annotations
+    assert [(r.type, r.source, r.target, r.uuid) for r in back.relations] == [
+        (r.type, r.source, r.target, r.uuid) for r in bundle.relations
+    ]
