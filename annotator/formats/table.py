@@ -47,6 +47,7 @@ RESERVED = ("source_format", "file", "row")
 DELIMITERS = (",", ";", "\t", "|")
 JSON_LIST_KEYS = ("articles", "data", "documents", "items", "results", "records", "stories", "rows")
 PREVIEW_ROWS = 20
+PREVIEW_BYTES = 1 << 20
 
 _SEPARATORS = re.compile(r"[\s.\-]+")
 
@@ -178,8 +179,10 @@ def _delimiter(text: str, path: Path, options: ReadOptions) -> str:
     return best if counts[best] else ","
 
 
-def csv_rows(path: Path, options: ReadOptions) -> Rows:
-    raw, encoding = decode_text(read_limited(path, MAX_BATCH_BYTES, "table"), str(path), MAX_BATCH_BYTES)
+def csv_rows(path: Path, options: ReadOptions, data: bytes | None = None) -> Rows:
+    if data is None:
+        data = read_limited(path, MAX_BATCH_BYTES, "table")
+    raw, encoding = decode_text(data, str(path), MAX_BATCH_BYTES)
     text = strip_bom(raw)
     delimiter = _delimiter(text, path, options)
     csv.field_size_limit(MAX_CELL_CHARS + 1)
@@ -258,8 +261,10 @@ def _looks_like_lines(text: str) -> bool:
     return first.rstrip().endswith("}") and rest.lstrip().startswith("{")
 
 
-def json_rows(path: Path, options: ReadOptions) -> Rows:
-    raw, encoding = decode_text(read_limited(path, MAX_BATCH_BYTES, "JSON file"), str(path), MAX_BATCH_BYTES)
+def json_rows(path: Path, options: ReadOptions, data: bytes | None = None) -> Rows:
+    if data is None:
+        data = read_limited(path, MAX_BATCH_BYTES, "JSON file")
+    raw, encoding = decode_text(data, str(path), MAX_BATCH_BYTES)
     kind = "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "json"
     records = ((n, _object(path, n, r)) for n, r in _json_records(path, strip_bom(raw)))
     head: list[tuple[int, dict[str, Any]]] = []
@@ -309,10 +314,27 @@ def is_table(path: Path) -> bool:
     return path.suffix.lower() in (".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson")
 
 
+def _head(path: Path) -> bytes | None:
+    """The first PREVIEW_BYTES of a large file, cut after its last whole line; None to read it all."""
+    try:
+        size = path.stat().st_size
+        if size <= 4 * PREVIEW_BYTES or path.suffix.lower() == ".json":
+            return None
+        with path.open("rb") as f:
+            head = f.read(PREVIEW_BYTES)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", str(path)) from None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: a line end is two bytes; read it all
+        return None
+    return head[: head.rfind(b"\n") + 1] or None
+
+
 def preview(path: Path, options: ReadOptions | None = None, limit: int = PREVIEW_ROWS) -> TablePreview:
+    """The columns, first rows and mapping of a batch file; large files are previewed from their start."""
     options = options or ReadOptions()
     is_csv = path.suffix.lower() in (".csv", ".tsv", ".tab")
-    rows = csv_rows(path, options) if is_csv else json_rows(path, options)
+    head = _head(path)
+    rows = csv_rows(path, options, head) if is_csv else json_rows(path, options, head)
     shown = []
     for _, record in rows.records:
         shown.append([_as_text(record.get(c)) for c in rows.columns])

@@ -11,7 +11,7 @@ from typing import Any
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import Status
-from annotator.formats import registry
+from annotator.formats import registry, table
 from annotator.formats.archive import JUNK_PARTS, check_zip, extract_zip, is_zip
 from annotator.formats.limits import MAX_ZIP_DEPTH
 from annotator.formats.registry import DocumentBundle, ReadOptions
@@ -311,3 +311,25 @@ def _store_bundle(project: Project, session: object, bundle: DocumentBundle, act
 def add_to_collection(project: Project, name: str, document_uuids: list[str]) -> int:
     with project.transaction() as session:
         return collections_repo.add_members(session, name, document_uuids, create=True)
+
+
+# -- what the import dialog shows before anything is stored ---------------------------------------------
+
+
+def is_table(path: Path) -> bool:
+    """A batch file (CSV, TSV, JSON, JSONL) whose columns are mapped to fields; the native JSONL is not one."""
+    if not table.is_table(path) or not path.is_file():
+        return False
+    try:
+        return registry.detect(path).name in ("articles-csv", "articles-json")
+    except InputError:
+        return False
+
+
+def preview_table(path: Path, mapping: dict[str, str] | None = None) -> table.TablePreview:
+    return table.preview(path, ReadOptions(mapping=dict(mapping or {})))
+
+
+def readable_formats() -> list[tuple[str, str]]:
+    """(name, description) of every format that can be imported."""
+    return [(f.name, f.description) for f in registry.formats() if f.read]
