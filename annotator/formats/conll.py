@@ -5,7 +5,7 @@ Each document (and, when several people annotated it, each document and annotato
 digits or single other non-space characters; a sentence ends after . ! ? … or at a line break. Tags are
 B-<label>/I-<label> (the top label, e.g. B-claim; sub-types are left out so that one layer stays learnable), O
 outside any span. Document-level annotations are left out. A discontinuous annotation tags each fragment as
-its own span.
+its own span, and a span that runs over a sentence break starts again with B- in the next sentence.
 
 Overlaps: one token carries one tag, so overlapping spans are resolved by a fixed rule: **the longest span wins**
 (ties: the earliest start, then the label name in alphabetical order), and a span that overlaps a span already
@@ -109,7 +109,8 @@ def write_conll(bundles: Iterable[DocumentBundle], path: Path, options: WriteOpt
                 f.write("-DOCSTART- O\n\n")
                 for sentence in sentences(text, spans):
                     for i in sentence:
-                        f.write(f"{text[spans[i][0] : spans[i][1]]} {tags[i]}\n")
+                        tag = tags[i] if i != sentence[0] or not tags[i].startswith("I-") else "B-" + tags[i][2:]
+                        f.write(f"{text[spans[i][0] : spans[i][1]]} {tag}\n")
                     f.write("\n")
                 count += 1
     if dropped:

@@ -152,7 +152,7 @@ def prepare(
     if new_scheme is not scheme:
         notes.append(f"{where}: added to the scheme: {', '.join(_added(scheme, new_scheme))}")
         scheme_store.save_scheme(session, new_scheme)
-        project.forget_scheme()  # label ids changed; the next read loads them inside this transaction
+        project.adopt_scheme(new_scheme)
     return DocumentBundle(bundle.document, annotations, relations, dict(bundle.status))
 
 

@@ -64,6 +64,11 @@ class Project:
             self._label_ids = repo.label_ids(session)
         return self._label_ids
 
+    def adopt_scheme(self, scheme: Scheme) -> None:
+        """Use scheme, just saved in a transaction that is still open (which a fresh read could not see yet);
+        label ids are read again from that transaction. forget_scheme() undoes it if the transaction fails."""
+        self._scheme, self._label_ids = scheme, None
+
     def forget_scheme(self) -> None:
         """Drop cached scheme data after it changed (here or, on a shared server, elsewhere)."""
         self._scheme = self._label_ids = None
