@@ -1,18 +1,18 @@
 """brat standoff: a folder of <name>.txt + <name>.ann per document, with annotation.conf and visual.conf.
 
-Layout: one folder per annotator (the folder's name is the annotator, unless --annotator sets one), as brat
-keeps one collection per annotator. Reading takes a folder (all .ann files under it) or one .ann/.txt file.
+Layout: one folder per annotator (the folder's name is the annotator, unless --annotator sets one), as brat keeps
+one collection per annotator. Reading takes a folder (all .ann files under it) or one .ann/.txt file.
 
-Mapping: a text-bound annotation "T1<TAB>claim 10 25;30 41<TAB>text" is an annotation of the top label (brat
-type), its fragments (discontinuous spans are ";"-separated), and the fragments' texts joined by one space;
-offsets are code points of the .txt, exactly as stored (a byte-order mark counts as character 0). The sub-type
-is a brat attribute "subtype" (A lines), other attributes are A lines too (yes/no as the values yes and no, so
-that "no" survives; values with spaces are written with %20), the note is an AnnotatorNotes "#" line (line breaks as \\n), relations are
-R lines "R1<TAB>attributed_to Arg1:T3 Arg2:T5" (Arg1 = from, Arg2 = to). A span whose text holds a line break is
-written with the breaks shown as spaces in the .ann text field (brat's .ann is one line per annotation); reading
-accepts that. Document-level annotations have no brat form and are left out (the export notes how many).
-Reading other tools' files: an event E line becomes relations from its trigger to each argument (type = the
-argument's role), N (normalisation) lines are added to the note, equivalences (*) are left out with a note.
+Mapping: a text-bound annotation "T1<TAB>claim 10 25;30 41<TAB>text" is an annotation of the top label (brat type),
+its fragments (discontinuous spans are ";"-separated), and the fragments' texts joined by one space; offsets are
+code points of the .txt, exactly as stored (a byte-order mark counts as character 0). The sub-type is a brat
+attribute "subtype" (A lines), other attributes are A lines too (yes/no as the values yes and no, so that "no"
+survives; values with spaces are written with %20), the note is an AnnotatorNotes "#" line (line breaks as \\n),
+relations are R lines "R1<TAB>attributed_to Arg1:T3 Arg2:T5" (Arg1 = from, Arg2 = to). A span whose text holds a
+line break is written with the breaks shown as spaces in the .ann text field (brat's .ann is one line per
+annotation); reading accepts that. Document-level annotations have no brat form and are left out (the export notes
+how many). Reading other tools' files: an event E line becomes relations from its trigger to each argument (type =
+the argument's role), N (normalisation) lines are added to the note, equivalences (*) are left out with a note.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ from annotator.formats.registry import DocumentBundle
 
 PIECES = (
     "The", "minister", "said", "taxes", "rise", "5%", "😀", "👍🏽", "e\u0301", "na\u0303o", "שלום", "مرحبا", "中文",
-    "\u00a0", " ", " ", " ", "\n", "\r\n", "\r\n\r\n", ".", ",", "«", "»", "\"", "—", "x", "\\", "[", "]", "|", "_", "*",
+    "\u00a0", " ", " ", " ", "\n", "\r\n", "\r\n\r\n", ".", ",", "«", "»", "\"", "—", "x", "\\", "[", "]", "|",
+    "_", "*",
 )  # fmt: skip
 WORDS = tuple(p for p in PIECES if p.strip())
 LABELS = ("claim", "claim/statistical", "opinion/loaded_language", "attribution/source", "framing/economic")
