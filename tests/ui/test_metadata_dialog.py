@@ -1,0 +1,79 @@
+"""Editing a document's metadata and collections through the dialog, with undo."""
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from annotator.core.model import Document
+from annotator.services import collections, documents
+from annotator.ui.dialogs.metadata_dialog import MetadataDialog, edit_metadata
+
+
+def add_doc(project) -> Document:
+    doc = Document("\ufeffHeadline\r\nBody 😀.", title="Headline", outlet="Old Outlet",
+                   metadata={"source_format": "csv", "label_bias": "Biased"})  # fmt: skip
+    documents.add_document(project, doc, "alice")
+    return doc
+
+
+def test_fields_show_the_document_and_edits_are_saved_with_undo(qtbot, project) -> None:
+    doc = add_doc(project)
+    collections.create(project, "left", "alice")
+    dialog = MetadataDialog(project, doc.uuid, "alice")
+    qtbot.addWidget(dialog)
+    assert dialog.fields["outlet"].text() == "Old Outlet"
+    assert dialog.extra.rowCount() == 2 and dialog.extra.item(0, 0).text() == "label_bias"
+    dialog.fields["outlet"].clear()
+    qtbot.keyClicks(dialog.fields["outlet"], "Daily Planet")
+    qtbot.keyClicks(dialog.fields["published"], "2024-03-05")
+    assert dialog.date_hint.text() == ""
+    dialog.collections_list.item(0).setCheckState(Qt.CheckState.Checked)
+    qtbot.keyClicks(dialog.new_collection, "batch 2")
+    qtbot.keyClick(dialog.new_collection, Qt.Key.Key_Return)
+    assert dialog.chosen_collections() == {"left", "batch 2"}
+    stack = QUndoStack()
+    changed = []
+    command = dialog.command(changed.append)
+    command.redo()
+    command.applied = True
+    stack.push(command)
+    stored = documents.get_document(project, doc.uuid)
+    assert (stored.outlet, stored.published, stored.text) == ("Daily Planet", "2024-03-05", doc.text)
+    assert set(collections.collections_of(project, doc.uuid)) == {"left", "batch 2"}
+    stack.undo()
+    stored = documents.get_document(project, doc.uuid)
+    assert (stored.outlet, stored.published) == ("Old Outlet", "")
+    assert collections.collections_of(project, doc.uuid) == []
+    stack.redo()
+    assert documents.get_document(project, doc.uuid).outlet == "Daily Planet"
+    assert changed == [doc.uuid] * 3
+
+
+def test_an_odd_date_is_flagged_but_kept(qtbot, project) -> None:
+    doc = add_doc(project)
+    dialog = MetadataDialog(project, doc.uuid, "alice")
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.fields["published"], "March 5th")
+    assert "Not an ISO 8601 date" in dialog.date_hint.text()
+    assert dialog.changes() == ({"published": ""}, {"published": "March 5th"})
+
+
+def test_edit_metadata_entry_point_ok_and_cancel(qtbot, project) -> None:
+    doc = add_doc(project)
+
+    def press(button, title=None) -> None:
+        dialog = QApplication.activeModalWidget()
+        if title is not None:
+            dialog.fields["title"].setText(title)
+        dialog.findChild(QDialogButtonBox).button(button).click()
+
+    QTimer.singleShot(50, lambda: press(QDialogButtonBox.StandardButton.Cancel, "Ignored"))
+    assert edit_metadata(None, project, doc.uuid, "alice") is False
+    QTimer.singleShot(50, lambda: press(QDialogButtonBox.StandardButton.Ok))
+    assert edit_metadata(None, project, doc.uuid, "alice") is False  # nothing changed
+    stack = QUndoStack()
+    QTimer.singleShot(50, lambda: press(QDialogButtonBox.StandardButton.Ok, "New title"))
+    assert edit_metadata(None, project, doc.uuid, "alice", stack) is True
+    assert documents.get_document(project, doc.uuid).title == "New title" and stack.count() == 1
+    stack.undo()
+    assert documents.get_document(project, doc.uuid).title == "Headline"
