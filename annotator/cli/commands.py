@@ -32,6 +32,12 @@ def register(commands: Any) -> None:
     p.add_argument("--delimiter", help="CSV column separator (default: detected; 'tab' for tabs)")
     p.add_argument("--full-text", action="store_true", help="web pages: keep the whole page text, not the article")
     p.add_argument(
+        "--label-map",
+        metavar="FILE",
+        help='labels the scheme lacks: a JSON file {"their label": "claim/statistical" | "new" | "skip", "*": ...}, '
+        "or 'new' to add them all to the scheme, or 'skip' to leave them out",
+    )
+    p.add_argument(
         "--collection", help="add the imported documents (and those that duplicates repeat) to this collection"
     )
     p.set_defaults(handler=cmd_import)
@@ -40,7 +46,11 @@ def register(commands: Any) -> None:
     p.add_argument("--format", default="jsonl", help="format name (default: jsonl)")
     p.add_argument("--out", required=True, help="output file or folder")
     p.add_argument("--annotators", help="comma-separated annotator names (default: all)")
-    p.add_argument("--labels", help="comma-separated labels (default: all)")
+    p.add_argument("--labels", help="comma-separated labels, 'claim' or 'claim/statistical' (default: all)")
+    p.add_argument("--status", help="keep documents in these states for the chosen annotators: "
+                   "comma-separated not_started, in_progress, done (default: all)")  # fmt: skip
+    p.add_argument("--collections", help="comma-separated collection names (default: all documents)")
+    p.add_argument("--gold-only", action="store_true", help="only the adjudicated (gold) annotations")
     p.set_defaults(handler=cmd_export)
 
     p = commands.add_parser("list", help="list documents", description="List the project's documents.")
@@ -87,6 +97,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     options = ReadOptions(annotator=args.annotator, mapping=_mapping(args.map), full_text=args.full_text)
     if args.delimiter:
         options.extra["delimiter"] = args.delimiter
+    if args.label_map:
+        options.extra["label_map"] = args.label_map
     paths = [Path(p) for p in args.paths]
     bar = ProgressBar(importing.count_files(paths, args.format), enabled=sys.stderr.isatty())
     report = importing.import_paths(
@@ -100,12 +112,21 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     project = open_project(args)
     filters = exporting.ExportFilter(
-        annotators=args.annotators.split(",") if args.annotators else None,
-        labels=args.labels.split(",") if args.labels else None,
+        annotators=_names(args.annotators),
+        labels=_names(args.labels),
+        statuses=exporting.parse_statuses(_names(args.status)),
+        collections=_names(args.collections),
+        gold_only=args.gold_only,
     )
     report = exporting.export(project, args.format, Path(args.out), filters)
+    for note in report.notes:
+        print(f"note: {note}")
     print(f"exported {report.documents} documents, {report.annotations} annotations to {report.path}")
     return 0
+
+
+def _names(text: str | None) -> list[str] | None:
+    return [item.strip() for item in text.split(",") if item.strip()] if text else None
 
 
 def cmd_list(args: argparse.Namespace) -> int:

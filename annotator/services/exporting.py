@@ -43,6 +43,21 @@ class ExportFilter:
         )  # fmt: skip
 
 
+def parse_statuses(names: list[str] | None) -> list[Status] | None:
+    """Statuses from their names ("done", "in progress" and "in-progress" too), with a clear error."""
+    if names is None:
+        return None
+    found = []
+    for name in names:
+        key = name.strip().lower().replace(" ", "_").replace("-", "_")
+        try:
+            found.append(Status(key))
+        except ValueError:
+            known = ", ".join(s.value for s in Status)
+            raise InputError(f"unknown status '{name}'; known: {known}") from None
+    return found
+
+
 @dataclass
 class ExportReport:
     documents: int = 0
