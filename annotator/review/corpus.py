@@ -1,0 +1,217 @@
+"""The data every measure works on: documents laid end to end, each annotator's spans, and token codings.
+
+A `Corpus` is built once from plain documents and annotations (the service layer loads them) and gives the
+measures numpy arrays in one shared coordinate system: document d occupies [doc_starts[d], doc_ends[d]) of a
+continuum, and every span and token is shifted there. Documents keep their order; nothing crosses a boundary.
+
+Who "coded" a document matters for missing data: an annotator who never opened a document did not say
+"nothing here", so their codes there are missing, not empty. The service decides (any annotation, or a status
+of in progress or done) and passes `coded_by`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from annotator.core.model import Annotation
+from annotator.review.tokens import tokenize
+
+MISSING = -1
+
+
+@dataclass(frozen=True)
+class ReviewDocument:
+    uuid: str
+    text: str
+    annotations: tuple[Annotation, ...] = ()
+    coded_by: frozenset[str] = field(default_factory=frozenset)
+    title: str = ""
+
+
+def category(ann: Annotation, use_subtypes: bool = False) -> str:
+    """The value a measure compares: the label, or label/subtype when sub-types are compared too."""
+    return f"{ann.label}/{ann.subtype}" if use_subtypes and ann.subtype else ann.label
+
+
+@dataclass
+class CodingTable:
+    """Items (tokens or documents) by coders, holding category codes (MISSING where a coder did not code)."""
+
+    codes: np.ndarray  # (N, R) int64
+    item_docs: np.ndarray  # (N,) document of each item
+    categories: list[str]
+    n_docs: int
+
+    @property
+    def n_categories(self) -> int:
+        return len(self.categories)
+
+
+class Corpus:
+    def __init__(self, documents: Sequence[ReviewDocument], annotators: Sequence[str], use_subtypes: bool = False):
+        self.documents = list(documents)
+        self.annotators = list(annotators)
+        self.use_subtypes = use_subtypes
+        lengths = np.array([len(d.text) for d in self.documents], dtype=np.int64)
+        self.doc_ends = np.cumsum(lengths)
+        self.doc_starts = self.doc_ends - lengths
+        index = {a: i for i, a in enumerate(self.annotators)}
+        self.coded = np.zeros((len(self.documents), len(self.annotators)), dtype=bool)
+        for d, doc in enumerate(self.documents):
+            # whoever annotated a document coded it, whatever its status says
+            for name in doc.coded_by | {a.annotator for a in doc.annotations}:
+                if name in index:
+                    self.coded[d, index[name]] = True
+        self._coverage: dict[tuple[int, str], np.ndarray] = {}
+        self.spans: list[Annotation] = []
+        self.document_level: list[Annotation] = []
+        self._span_docs: list[int] = []
+        self._doc_level_docs: list[int] = []
+        for d, doc in enumerate(self.documents):
+            for ann in doc.annotations:
+                if ann.annotator not in index:
+                    continue
+                if ann.is_document_level:
+                    self.document_level.append(ann)
+                    self._doc_level_docs.append(d)
+                else:
+                    self.spans.append(ann)
+                    self._span_docs.append(d)
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.documents)
+
+    def span_labels(self) -> list[str]:
+        return sorted({category(a, self.use_subtypes) for a in self.spans})
+
+    def document_labels(self) -> list[str]:
+        return sorted({a.label for a in self.document_level})
+
+    # -- spans in continuum coordinates --------------------------------------------------------------------
+
+    @cached_property
+    def _fragments(self) -> dict[tuple[int, str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(annotator index, category) -> (starts, ends, span index) of every fragment, continuum coordinates."""
+        flat = [(f.start, f.end, k) for k, ann in enumerate(self.spans) for f in ann.fragments]
+        if not flat:
+            return {}
+        array = np.asarray(flat, dtype=np.int64)
+        span = array[:, 2]
+        shift = self.doc_starts[self.span_arrays["doc"][span]]
+        names = sorted({category(a, self.use_subtypes) for a in self.spans})
+        code = {name: n for n, name in enumerate(names)}
+        span_code = np.fromiter((code[category(a, self.use_subtypes)] for a in self.spans), np.int64, len(self.spans))
+        group = self.span_arrays["coder"][span] * len(names) + span_code[span]
+        order = np.argsort(group, kind="stable")
+        bounds = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0, True])
+        out = {}
+        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            rows = order[lo:hi]
+            g = int(group[rows[0]])
+            out[(g // len(names), names[g % len(names)])] = (array[rows, 0] + shift[rows], array[rows, 1] + shift[rows],
+                                                               span[rows])  # fmt: skip
+        return out
+
+    def fragments(self, coder: int, label: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        empty = np.zeros(0, dtype=np.int64)
+        return self._fragments.get((coder, label), (empty, empty, empty))
+
+    def span_doc(self, span_index: np.ndarray) -> np.ndarray:
+        return self.span_arrays["doc"][span_index]
+
+    @cached_property
+    def span_arrays(self) -> dict[str, np.ndarray]:
+        """Per span (same order as self.spans): doc, coder, start, end (bounds), chars, fragment count."""
+        index = {a: i for i, a in enumerate(self.annotators)}
+        n = len(self.spans)
+        out = {
+            "doc": np.asarray(self._span_docs, dtype=np.int64).reshape(n),
+            "coder": np.fromiter((index[a.annotator] for a in self.spans), dtype=np.int64, count=n),
+            "start": np.fromiter((a.fragments[0].start for a in self.spans), dtype=np.int64, count=n),
+            "end": np.fromiter((max(f.end for f in a.fragments) for a in self.spans), dtype=np.int64, count=n),
+            "chars": np.fromiter((sum(f.end - f.start for f in a.fragments) for a in self.spans), np.int64, n),
+            "fragments": np.fromiter((len(a.fragments) for a in self.spans), dtype=np.int64, count=n),
+        }
+        return out
+
+    # -- tokens --------------------------------------------------------------------------------------------
+
+    @cached_property
+    def tokens(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Starts, ends and documents of every token, in continuum coordinates."""
+        starts, ends, docs = [], [], []
+        for d, doc in enumerate(self.documents):
+            s, e = tokenize(doc.text)
+            starts.append(s + self.doc_starts[d])
+            ends.append(e + self.doc_starts[d])
+            docs.append(np.full(len(s), d, dtype=np.int64))
+        if not starts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        return np.concatenate(starts), np.concatenate(ends), np.concatenate(docs)
+
+    def token_coverage(self, coder: int, label: str) -> np.ndarray:
+        """Which tokens the coder's spans of label touch (one shared character is enough)."""
+        tok_starts, tok_ends, _ = self.tokens
+        starts, ends, _ = self.fragments(coder, label)
+        key = (coder, label)
+        if key in self._coverage:
+            return self._coverage[key]
+        first = np.searchsorted(tok_ends, starts, side="right")  # first token ending after the span starts
+        stop = np.searchsorted(tok_starts, ends, side="left")  # tokens from here on start at or after its end
+        keep = stop > first
+        size = len(tok_starts) + 1
+        diff = np.bincount(first[keep], minlength=size) - np.bincount(stop[keep], minlength=size)
+        self._coverage[key] = covered = np.cumsum(diff[:-1]) > 0
+        return covered
+
+    def token_table(self, label: str | None = None, labels: Sequence[str] | None = None) -> CodingTable:
+        """Tokens by coders. With label: 1 where the coder's spans of label touch the token, else 0. Without:
+        the set of labels touching the token is the value ("claim+opinion"; "(none)" for none of them)."""
+        _, _, tok_docs = self.tokens
+        n, r = len(tok_docs), len(self.annotators)
+        present = self.coded[tok_docs] if n else np.zeros((0, r), dtype=bool)
+        if label is not None:
+            codes = np.stack([self.token_coverage(c, label) for c in range(r)], axis=1).astype(np.int64)
+            codes = codes.reshape(n, r)
+            codes[~present] = MISSING
+            return CodingTable(codes, tok_docs, ["(none)", label], self.n_docs)
+        chosen = list(labels) if labels is not None else self.span_labels()
+        if not chosen:
+            codes = np.where(present, 0, MISSING).astype(np.int64)
+            return CodingTable(codes, tok_docs, ["(none)"], self.n_docs)
+        bits = np.stack([np.stack([self.token_coverage(c, lab) for lab in chosen], axis=1) for c in range(r)], 1)
+        packed = np.packbits(bits.reshape(n * r, len(chosen)), axis=1)  # one row of bytes per (token, coder)
+        patterns, inverse = np.unique(packed, axis=0, return_inverse=True)
+        names = []
+        for row in np.unpackbits(patterns, axis=1)[:, : len(chosen)].astype(bool):
+            names.append("+".join(lab for lab, on in zip(chosen, row, strict=True) if on) or "(none)")
+        codes = inverse.reshape(n, r).astype(np.int64)
+        codes[~present] = MISSING
+        return CodingTable(codes, tok_docs, names, self.n_docs)
+
+    # -- document-level labels -----------------------------------------------------------------------------
+
+    def document_table(self, label: str) -> CodingTable:
+        """Documents by coders: the sub-type(s) a coder gave for a document-level label ("(none)" if not given)."""
+        values: dict[tuple[int, int], set[str]] = {}
+        index = {a: i for i, a in enumerate(self.annotators)}
+        for ann, d in zip(self.document_level, self._doc_level_docs, strict=True):
+            if ann.label == label:
+                values.setdefault((d, index[ann.annotator]), set()).add(ann.subtype or ann.label)
+        names = ["(none)"]
+        codes = np.full((self.n_docs, len(self.annotators)), MISSING, dtype=np.int64)
+        for d in range(self.n_docs):
+            for c in range(len(self.annotators)):
+                if not self.coded[d, c]:
+                    continue
+                value = "+".join(sorted(values.get((d, c), ()))) or "(none)"
+                if value not in names:
+                    names.append(value)
+                codes[d, c] = names.index(value)
+        return CodingTable(codes, np.arange(self.n_docs, dtype=np.int64), names, self.n_docs)
