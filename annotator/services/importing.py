@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError, InputError
-from annotator.core.model import Status
+from annotator.core.model import Document, Status
 from annotator.formats import registry, table
 from annotator.formats.archive import JUNK_PARTS, check_zip, extract_zip, is_zip
 from annotator.formats.limits import MAX_ZIP_DEPTH
@@ -250,6 +250,7 @@ def _store_plain(session: Any, bundles: list[DocumentBundle], actor: str, report
     if not bundles:
         return
     known = import_repo.documents_by_hash(session, (b.document.sha256 for b in bundles))
+    new: list[Document] = []
     for bundle in bundles:
         doc = bundle.document
         hit = known.get(doc.sha256)
@@ -258,9 +259,9 @@ def _store_plain(session: Any, bundles: list[DocumentBundle], actor: str, report
             report.titles[hit[0]] = hit[1]
             continue
         known[doc.sha256] = (doc.uuid, doc.title)  # the same text later in this file is a duplicate too
-        session.add(repo.document_to_row(doc))
-        repo.log_change(session, actor, "document", doc.uuid, "create", doc.uuid, None, document_to_dict(doc))
+        new.append(doc)
         report.imported.append((_where(bundle), doc.uuid))
+    import_repo.insert_documents(session, new, [document_to_dict(doc) for doc in new], actor)
     bundles.clear()
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from annotator.store.tables import DocumentRow
+from annotator.core.model import Document, utc_now
+from annotator.store.tables import ChangeRow, DocumentRow
 
 CHUNK = 500  # within SQLite's limit on bound parameters
 
@@ -22,3 +24,38 @@ def documents_by_hash(session: Session, hashes: Iterable[str]) -> dict[str, tupl
         )
         found.update((sha, (uuid, title)) for sha, uuid, title in session.execute(query))
     return found
+
+
+def insert_documents(session: Session, documents: list[Document], changes: list[dict[str, Any]], actor: str) -> None:
+    """Insert new documents and their change-log entries in two bulk statements (no ORM objects to track).
+
+    changes[i] is the change log's "after" record of documents[i]."""
+    if not documents:
+        return
+    now = utc_now()
+    session.execute(insert(DocumentRow), [_document_values(doc) for doc in documents])
+    session.execute(
+        insert(ChangeRow),
+        [
+            {
+                "at": now,
+                "actor": actor,
+                "entity": "document",
+                "entity_uuid": doc.uuid,
+                "action": "create",
+                "document_uuid": doc.uuid,
+                "before": None,
+                "after": after,
+            }
+            for doc, after in zip(documents, changes, strict=True)
+        ],  # fmt: skip
+    )
+
+
+def _document_values(doc: Document) -> dict[str, Any]:
+    return {
+        "uuid": doc.uuid, "sha256": doc.sha256, "title": doc.title, "text": doc.text, "length": len(doc.text),
+        "encoding": doc.encoding, "newline": doc.newline, "source": doc.source, "outlet": doc.outlet,
+        "author": doc.author, "published": doc.published, "language": doc.language, "meta": dict(doc.metadata),
+        "created": doc.created, "version": 1,
+    }  # fmt: skip
