@@ -86,3 +86,20 @@ def test_encrypted_and_damaged_archives(tmp_path) -> None:
     enc.write_bytes(bytes(data))
     with pytest.raises(InputError, match="encrypted"):
         check_zip(enc)
+
+
+def test_the_readme_states_the_limits_in_force() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Importing articles") :]
+    stated = [
+        f"{limits.MAX_TEXT_BYTES // limits.MB} MB for one text",
+        f"{limits.MAX_DOCUMENT_BYTES // limits.MB} MB for a Word",
+        f"{limits.MAX_BATCH_BYTES // limits.MB} MB for a CSV", f"{limits.MAX_CELL_CHARS // limits.MB} M characters",
+        f"more than {limits.MAX_ZIP_ENTRIES:,} entries", f"beyond {limits.MAX_ZIP_TOTAL_BYTES // 2**30} GB",
+        f"more than {limits.MAX_ZIP_RATIO} times", f"entry over {limits.ZIP_RATIO_FLOOR_BYTES // limits.MB} MB",
+        f"nested more than {limits.MAX_ZIP_DEPTH} deep",
+    ]  # fmt: skip
+    missing = [s for s in stated if s not in " ".join(section.split())]
+    assert missing == []
