@@ -215,7 +215,7 @@ class _Measurer:
                 "cohen_kappa": _nanmean_rows([stats.cohen(i, j, self.W) for i, j in self.pairs], len(self.W)),
                 "fleiss_kappa": stats.fleiss(self.W),
                 "krippendorff_alpha": stats.alpha(range(self.n), self.W),
-                "observed_agreement": np.full(len(self.W), np.nan),
+                "observed_agreement": _observed_agreement_samples(table, self.W),
             }
         block = _block(points, samples)
         block["documents"] = int((np.sum(table.codes >= 0, axis=1) >= 2).sum())
@@ -229,6 +229,15 @@ def _observed_agreement(table: CodingTable) -> Point:
         return None, "no document was coded by every chosen annotator"
     rows = table.codes[complete]
     return float(np.mean(np.all(rows == rows[:, :1], axis=1))), ""
+
+
+def _observed_agreement_samples(table: CodingTable, weights: np.ndarray) -> np.ndarray:
+    complete = np.all(table.codes >= 0, axis=1)
+    agree = complete & np.all(table.codes == table.codes[:, :1], axis=1)
+    n = weights @ np.bincount(table.item_docs[complete], minlength=table.n_docs)
+    hits = weights @ np.bincount(table.item_docs[agree], minlength=table.n_docs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n > 0, hits / n, np.nan)
 
 
 def measure(
