@@ -1,0 +1,274 @@
+"""Adjudication: a curator builds the gold layer from colleagues' annotations, unit by unit, with provenance.
+
+Gold annotations are ordinary annotations written under the annotator "gold" (kind gold), so every export,
+filter and view handles them. Each decision is one transaction that writes the gold annotation (if any), the
+adjudication record (curator, time, decision, the source annotations it was made from, the reason) and the
+change log together. A decided unit is one whose candidates appear in a record's sources; bulk actions skip
+decided units, so running them twice changes nothing. A decision can be revoked (gold annotation and record
+removed, both logged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.errors import InputError, NotFound
+from annotator.core.model import Annotation, AnnotatorKind, Fragment, annotation_to_dict
+from annotator.review import adjudication as rules
+from annotator.review.adjudication import GOLD, AdjudicationRecord, Decision
+from annotator.review.alignment import AlignedUnit, align
+from annotator.services.annotating import store_annotation
+from annotator.services.project import Change, Project
+from annotator.services.review import CODED
+from annotator.store import repo, review_repo
+
+
+@dataclass(frozen=True)
+class AdjudicationUnit:
+    """An aligned unit with its decision, if one was made."""
+
+    unit: AlignedUnit
+    record: AdjudicationRecord | None = None
+    gold: Annotation | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.record is not None
+
+
+@dataclass
+class BulkOutcome:
+    accepted: int = 0
+    rejected: int = 0
+    undecided: int = 0  # units the rule could not settle (no agreement, no majority), left for the curator
+    already: int = 0  # units decided before
+
+    def summary(self) -> str:
+        return (
+            f"{self.accepted} accepted, {self.rejected} rejected, {self.undecided} left for the curator, "
+            f"{self.already} decided before"
+        )
+
+
+class Adjudication:
+    """The decisions of one curator. The adjudication window and `annotator adjudicate` call these."""
+
+    def __init__(self, project: Project, curator: str):
+        if not curator.strip():
+            raise InputError("a curator needs a name")
+        if curator == GOLD:
+            raise InputError("'gold' is the gold layer itself; adjudicate under your own name")
+        self.project, self.curator = project, curator
+
+    # -- reading ------------------------------------------------------------------------------------------
+
+    def units(self, document: str, annotators: Sequence[str], mode: str = "overlap") -> list[AdjudicationUnit]:
+        """The document's aligned units of the given annotators, each with its decision if made."""
+        annotators = [a for a in annotators if a != GOLD]
+        with self.project.transaction() as session:
+            anns = review_repo.annotations_for_review(session, annotators, [document])
+            gold = {a.uuid: a for a in review_repo.annotations_for_review(session, [GOLD], [document])}
+            records = review_repo.adjudications(session, [document])
+            statuses = repo.statuses_of(session, document)
+        coders = {a.annotator for a in anns} | {a for a, s in statuses.items() if s in CODED}
+        by_source = {uuid: rec for rec in records for uuid in rec.sources}
+        out = []
+        for unit in align(anns, annotators, coders=[a for a in annotators if a in coders], mode=mode):
+            record = next((by_source[u] for u in unit.uuids if u in by_source), None)
+            gold_ann = gold.get(record.gold_annotation) if record and record.gold_annotation else None
+            out.append(AdjudicationUnit(unit, record, gold_ann))
+        return out
+
+    def records(self, documents: Sequence[str] | None = None) -> list[AdjudicationRecord]:
+        with self.project.transaction() as session:
+            return review_repo.adjudications(session, documents)
+
+    def gold_annotations(self, document: str) -> list[Annotation]:
+        with self.project.transaction() as session:
+            return repo.annotations_of(session, document, [GOLD])
+
+    # -- decisions ------------------------------------------------------------------------------------------
+
+    def accept(
+        self,
+        candidate: str,
+        reason: str = "",
+        decision: Decision = Decision.ACCEPT,
+        sources: Sequence[str] | None = None,
+        unit: Sequence[str] = (),
+    ) -> Annotation:
+        """Copy one candidate into the gold layer. sources: the candidates the decision rests on (default: the
+        chosen one); unit: every candidate of its unit, so that a unit is never decided twice."""
+        with self.project.transaction() as session:
+            source = self._source(session, candidate)
+            used = list(sources) if sources else [candidate]
+            self._check_sources(session, [*used, *unit], source.document)
+            gold = rules.gold_copy(source)
+            self._store(session, gold, used, decision, reason)
+        return gold
+
+    def edit(
+        self,
+        sources: Sequence[str],
+        label: str,
+        subtype: str | None,
+        fragments: Sequence[tuple[int, int]],
+        attributes: dict[str, Any] | None = None,
+        reason: str = "",
+        unit: Sequence[str] = (),
+    ) -> Annotation:
+        """Write a gold annotation of the curator's own making, recording which candidates it came from."""
+        if not sources:
+            raise InputError("an edit starts from at least one candidate")
+        with self.project.transaction() as session:
+            first = self._source(session, sources[0])
+            self._check_sources(session, [*sources, *unit], first.document)
+            gold = rules.gold_copy(
+                first,
+                label=label,
+                subtype=subtype,
+                fragments=tuple(Fragment(s, e) for s, e in fragments),
+                # the candidate's attributes carry over only while the label stays the same
+                attributes=dict(
+                    attributes if attributes is not None else first.attributes if label == first.label else {}
+                ),
+            )
+            self._store(session, gold, list(sources), Decision.EDIT, reason)
+        return gold
+
+    def merge(self, sources: Sequence[str], reason: str = "", unit: Sequence[str] = ()) -> Annotation:
+        """One gold annotation covering all the candidates' text, under the label most of them used."""
+        with self.project.transaction() as session:
+            candidates = [self._source(session, u) for u in sources]
+            if not candidates:
+                raise InputError("choose the candidates to merge")
+            self._check_sources(session, [*sources, *unit], candidates[0].document)
+            try:
+                gold = rules.merge(candidates)
+            except ValueError as exc:
+                raise InputError(str(exc)) from None
+            self._store(session, gold, list(sources), Decision.MERGE, reason)
+        return gold
+
+    def reject(
+        self, sources: Sequence[str], reason: str = "", decision: Decision = Decision.REJECT, unit: Sequence[str] = ()
+    ) -> Change:
+        """Record that the unit does not belong in the gold layer."""
+        with self.project.transaction() as session:
+            candidates = [self._source(session, u) for u in sources]
+            if not candidates:
+                raise InputError("choose the candidates to reject")
+            self._check_sources(session, [*sources, *unit], candidates[0].document)
+            record = self._record(session, None, list(sources), decision, reason, candidates[0].document)
+        return Change("created", "adjudication", record.uuid, record.document)
+
+    def revoke(self, record_uuid: str) -> None:
+        """Undo a decision: remove its gold annotation (if any) and its record, both logged."""
+        with self.project.transaction() as session:
+            record = next((r for r in review_repo.adjudications(session) if r.uuid == record_uuid), None)
+            if record is None:
+                raise NotFound(f"no adjudication {record_uuid}")
+            if record.gold_annotation and repo.annotation_exists(session, record.gold_annotation):
+                gold = repo.get_annotation(session, record.gold_annotation)
+                session.delete(repo.annotation_row(session, gold.uuid))
+                repo.log_change(session, self.curator, "annotation", gold.uuid, "delete", gold.document,
+                                annotation_to_dict(gold), None)  # fmt: skip
+            review_repo.delete_adjudication(session, record_uuid)
+            repo.log_change(session, self.curator, "adjudication", record.uuid, "delete", record.document,
+                            record.to_dict(), None)  # fmt: skip
+
+    # -- bulk -------------------------------------------------------------------------------------------------
+
+    def accept_agreed(self, annotators: Sequence[str], documents: Sequence[str] | None = None) -> BulkOutcome:
+        """Accept every undecided unit that all annotators who coded the document marked identically."""
+        outcome = BulkOutcome()
+        for document in self._documents(documents):
+            for item in self.units(document, annotators):
+                if item.decided:
+                    outcome.already += 1
+                    continue
+                chosen = rules.agreed_candidate(item.unit)
+                if chosen is None:
+                    outcome.undecided += 1
+                    continue
+                self.accept(chosen.uuid, "all annotators agree", Decision.AGREED, item.unit.uuids)
+                outcome.accepted += 1
+        return outcome
+
+    def majority(self, annotators: Sequence[str], documents: Sequence[str] | None = None) -> BulkOutcome:
+        """Decide every undecided unit where a strict majority of the annotators who coded it agree."""
+        outcome = BulkOutcome()
+        for document in self._documents(documents):
+            for item in self.units(document, annotators):
+                if item.decided:
+                    outcome.already += 1
+                    continue
+                verdict = rules.majority(item.unit)
+                if verdict is None:
+                    outcome.undecided += 1
+                elif verdict[0] is None:
+                    self.reject(verdict[1], "most annotators marked nothing here", Decision.MAJORITY)
+                    outcome.rejected += 1
+                else:
+                    votes, voters = len(verdict[1]), len(item.unit.coders)
+                    self.accept(verdict[0].uuid, f"majority {votes} of {voters}", Decision.MAJORITY, verdict[1])
+                    outcome.accepted += 1
+        return outcome
+
+    # -- helpers ----------------------------------------------------------------------------------------------
+
+    def _documents(self, documents: Sequence[str] | None) -> list[str]:
+        if documents is not None:
+            return list(documents)
+        with self.project.transaction() as session:
+            return [s.uuid for s in repo.document_summaries(session, None)]
+
+    @staticmethod
+    def _source(session: Any, uuid: str) -> Annotation:
+        source = repo.get_annotation(session, uuid)
+        if source.annotator == GOLD:
+            raise InputError("that annotation is already in the gold layer; choose a candidate")
+        return source
+
+    @staticmethod
+    def _check_sources(session: Any, sources: Sequence[str], document: str) -> None:
+        decided = {u for r in review_repo.adjudications(session, [document]) for u in r.sources}
+        for uuid in sources:
+            ann = repo.get_annotation(session, uuid)
+            if ann.document != document:
+                raise InputError("all candidates of a decision must be in the same document")
+            if uuid in decided:
+                raise InputError("this unit has been decided already; revoke that decision first")
+
+    def _store(self, session: Any, gold: Annotation, sources: list[str], decision: Decision, reason: str) -> None:
+        repo.annotator_id(session, GOLD, kind=AnnotatorKind.GOLD)
+        store_annotation(self.project, session, gold, self.curator)
+        self._record(session, gold.uuid, sources, decision, reason, gold.document)
+
+    def _record(self, session: Any, gold: str | None, sources: list[str], decision: Decision, reason: str,
+                document: str) -> AdjudicationRecord:  # fmt: skip
+        record = AdjudicationRecord(document, decision, tuple(sources), self.curator, gold, reason.strip())
+        review_repo.insert_adjudication(session, record)
+        repo.log_change(session, self.curator, "adjudication", record.uuid, "create", document, None,
+                        record.to_dict())  # fmt: skip
+        return record
+
+
+def provenance(project: Project, documents: Sequence[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """document uuid -> its adjudication records as JSON-ready dicts, in the order they were made.
+
+    For exporters: each gold annotation's record says who decided it, when, how (accept, edit, merge, agreed,
+    majority) and from which source annotations; rejections have no gold annotation."""
+    with project.transaction() as session:
+        records = review_repo.adjudications(session, documents)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        out.setdefault(record.document, []).append(record.to_dict())
+    return out
+
+
+def gold_provenance(project: Project, document: str) -> dict[str, dict[str, Any]]:
+    """gold annotation uuid -> the record that created it, for one document (an exporter's per-span lookup)."""
+    return {r["gold_annotation"]: r for r in provenance(project, [document]).get(document, []) if r["gold_annotation"]}

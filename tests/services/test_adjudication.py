@@ -1,0 +1,124 @@
+"""The gold layer: decisions with provenance, bulk rules, revoking, and what the exporter gets."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.errors import InputError
+from annotator.core.model import Annotation, AnnotatorKind, Fragment
+from annotator.review.adjudication import Decision
+from annotator.services import documents, review
+from annotator.services.adjudication import Adjudication, gold_provenance, provenance
+from annotator.services.annotating import Annotating
+from annotator.store import repo
+
+
+def civic(project) -> str:
+    return next(d.uuid for d in documents.list_documents(project) if d.outlet == "Civic Ledger")
+
+
+def test_accept_writes_gold_and_provenance(sample_project) -> None:
+    doc = civic(sample_project)
+    curator = Adjudication(sample_project, "carla")
+    units = curator.units(doc, ["alice", "bob"])
+    assert units and not any(u.decided for u in units)
+    target = next(u for u in units if "label" in u.unit.kinds)
+    chosen = target.unit.member("bob")
+    gold = curator.accept(chosen.uuid, reason="bob's frame fits the guideline")
+    assert gold.annotator == "gold" and gold.label == chosen.label and gold.fragments == chosen.fragments
+    with sample_project.transaction() as session:
+        kinds = {a.name: a.kind for a in repo.list_annotators(session)}
+    assert kinds["gold"] is AnnotatorKind.GOLD
+    after = next(u for u in curator.units(doc, ["alice", "bob"]) if u.unit.uuids == target.unit.uuids)
+    assert after.decided and after.gold == gold
+    record = after.record
+    assert (record.curator, record.decision, record.sources, record.reason) == (
+        "carla", Decision.ACCEPT, (chosen.uuid,), "bob's frame fits the guideline")
+    with pytest.raises(InputError, match="decided already"):
+        curator.accept(target.unit.member("alice").uuid, unit=target.unit.uuids)
+
+
+def test_edit_merge_reject_and_revoke(sample_project) -> None:
+    doc = civic(sample_project)
+    curator = Adjudication(sample_project, "carla")
+    units = curator.units(doc, ["alice", "bob"])
+    boundary = next(u.unit for u in units if u.unit.kinds == {"boundary"})
+    merged = curator.merge(boundary.uuids, "union of both")
+    assert merged.fragments[0].start == min(m.start for m in boundary.members)
+    assert merged.fragments[-1].end == max(m.end for m in boundary.members)
+    missing = [u.unit for u in units if u.unit.kinds == {"missing"}]
+    curator.reject(missing[0].uuids, "not a claim")
+    source = missing[1].members[0]
+    with pytest.raises(InputError, match="the scheme has no label"):
+        curator.edit([source.uuid], "spin", None, [(0, 3)])
+    edited = curator.edit([source.uuid], "opinion", None, [(source.start, source.start + 3)], reason="shorter")
+    assert edited.label == "opinion" and edited.fragments == (Fragment(source.start, source.start + 3),)
+    decisions = [r.decision for r in curator.records([doc])]
+    assert decisions == [Decision.MERGE, Decision.REJECT, Decision.EDIT]
+    gold_uuids = {a.uuid for a in curator.gold_annotations(doc)}
+    assert gold_uuids == {merged.uuid, edited.uuid}
+    curator.revoke(curator.records([doc])[0].uuid)
+    assert {a.uuid for a in curator.gold_annotations(doc)} == {edited.uuid}
+    with sample_project.transaction() as session:
+        log = repo.changes(session, document=doc, limit=3)
+    assert [(c.entity, c.action) for c in log][:2] == [("adjudication", "delete"), ("annotation", "delete")]
+
+
+def test_accept_agreed_is_repeatable(sample_project) -> None:
+    curator = Adjudication(sample_project, "carla")
+    agreed = sum(
+        len([u for u in review.compare(sample_project, d.uuid, ["alice", "bob"]).units if u.agreed])
+        for d in documents.list_documents(sample_project)
+    )
+    first = curator.accept_agreed(["alice", "bob"])
+    assert first.accepted == agreed > 0
+    second = curator.accept_agreed(["alice", "bob"])
+    assert second.accepted == 0 and second.already == agreed
+    assert all(r.decision is Decision.AGREED and len(r.sources) == 2 for r in curator.records())
+
+
+def test_majority_of_three(project) -> None:
+    from annotator.core.model import Document
+
+    doc = Document("The council will raise fares by 40% next year, officials said.")
+    documents.add_document(project, doc, "test")
+    spans = {"alice": [("claim", 0, 40), ("opinion", 45, 62)], "bob": [("claim", 0, 40)],
+             "carol": [("claim", 0, 40), ("opinion", 45, 62)], "dan": [("framing", 4, 11)]}  # fmt: skip
+    for who, items in spans.items():
+        for label, s, e in items:
+            Annotating(project, who).create(Annotation(doc.uuid, who, label, (Fragment(s, e),)))
+    curator = Adjudication(project, "carla")
+    outcome = curator.majority(["alice", "bob", "carol"])
+    assert (outcome.accepted, outcome.rejected, outcome.undecided) == (2, 0, 0)
+    gold = curator.gold_annotations(doc.uuid)
+    assert sorted((a.label, a.start, a.end) for a in gold) == [("claim", 0, 40), ("opinion", 45, 62)]
+    records = {r.reason for r in curator.records()}
+    assert records == {"majority 3 of 3", "majority 2 of 3"}
+    # with dan instead of carol: claim and opinion were decided above; dan's framing is one voice of three
+    other = Adjudication(project, "otto").majority(["alice", "bob", "dan"])
+    assert (other.accepted, other.rejected, other.already, other.undecided) == (0, 1, 2, 0)
+    rejection = curator.records()[-1]
+    assert rejection.decision is Decision.MAJORITY and rejection.gold_annotation is None
+    assert rejection.curator == "otto" and rejection.reason == "most annotators marked nothing here"
+
+
+def test_provenance_for_the_exporter(sample_project) -> None:
+    doc = civic(sample_project)
+    curator = Adjudication(sample_project, "carla")
+    curator.accept_agreed(["alice", "bob"], [doc])
+    records = provenance(sample_project)
+    assert list(records) == [doc]
+    first = records[doc][0]
+    assert set(first) == {"uuid", "document", "decision", "sources", "curator", "gold_annotation", "reason", "at"}
+    per_span = gold_provenance(sample_project, doc)
+    assert set(per_span) == {a.uuid for a in curator.gold_annotations(doc)}
+
+
+def test_curator_names(sample_project) -> None:
+    with pytest.raises(InputError, match="adjudicate under your own name"):
+        Adjudication(sample_project, "gold")
+    with pytest.raises(InputError, match="already in the gold layer"):
+        curator = Adjudication(sample_project, "carla")
+        doc = civic(sample_project)
+        gold = curator.accept(curator.units(doc, ["alice", "bob"])[0].unit.uuids[0])
+        curator.accept(gold.uuid)
