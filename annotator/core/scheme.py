@@ -16,6 +16,7 @@ from typing import Any
 from annotator.core.errors import InputError
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+UNKNOWN_COLOUR = "#9e9e9e"
 
 
 class AttributeKind(StrEnum):
@@ -94,10 +95,11 @@ class Scheme:
         return [lab for lab in self.labels if lab.parent == label]
 
     def colour(self, label: str, subtype: str | None = None) -> str:
+        """The sub-type's colour, else the label's; grey for a label the scheme does not (or no longer) have."""
         for lab in self.subtypes(label) if subtype else ():
             if lab.name == subtype and lab.colour:
                 return lab.colour
-        return self.label(label).colour
+        return self.label(label).colour if self.has_label(label) else UNKNOWN_COLOUR
 
     def check_annotation(self, label: str, subtype: str | None, attributes: dict[str, Any]) -> None:
         """Raise InputError if the label, sub-type or an attribute is not in this scheme."""

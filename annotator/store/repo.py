@@ -98,6 +98,13 @@ def resolve_document(session: Session, key: str) -> str:
     return uuids[0]
 
 
+def documents_containing(session: Session, words: list[str]) -> set[str]:
+    query = select(DocumentRow.uuid)
+    for word in words:
+        query = query.where(func.lower(DocumentRow.text).contains(word.lower(), autoescape=True))
+    return set(session.scalars(query))
+
+
 def document_summaries(session: Session, annotator: str | None) -> list[DocumentSummary]:
     """Every document with the annotator's annotation count and status (all annotators' count if None)."""
     ann_id = session.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == annotator)) if annotator else None

@@ -44,13 +44,12 @@ def save_scheme(session: Session, scheme: Scheme, renames: dict[tuple[str, str |
     """
     renames = renames or {}
     rows = session.scalars(select(LabelRow)).all()
-    by_id = {r.id: r for r in rows}
-    current = {(r.name, by_id[r.parent_id].name if r.parent_id else None): r for r in rows}
-    for (old, parent), new in renames.items():
-        row = current.pop((old, parent), None)
-        if row is not None:
-            row.name = new
-            current[(new, renames.get((parent, None), parent) if parent else None)] = row
+    old_names = {r.id: r.name for r in rows}
+    current: dict[tuple[str, str | None], LabelRow] = {}
+    for row in rows:  # key each row by the name it will have, under the name its parent will have
+        parent = old_names[row.parent_id] if row.parent_id else None
+        row.name = renames.get((row.name, parent), row.name)
+        current[(row.name, renames.get((parent, None), parent) if parent else None)] = row
     wanted: dict[tuple[str, str | None], LabelRow] = {}
     for lab in sorted(scheme.labels, key=lambda x: x.parent is not None):  # parents first, for parent_id
         row = current.get((lab.name, lab.parent))

@@ -44,7 +44,10 @@ def ask_annotator_name(parent: QWidget | None, current: str = "") -> str:
     """Ask who is annotating until a name is given; empty if the user cancels."""
     while True:
         name, ok = QInputDialog.getText(
-            parent, "Who is annotating?", "Your name as an annotator (kept with every annotation you make):", text=current
+            parent,
+            "Who is annotating?",
+            "Your name as an annotator (kept with every annotation you make):",
+            text=current,
         )
         if not ok:
             return ""

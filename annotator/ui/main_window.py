@@ -1,108 +1,179 @@
-"""The main window: document navigator on the left, the article on the right, menus and status bar."""
+"""The main window: navigator, reading view, annotation panel and list, menus, status bar.
+
+It composes widgets and wires their signals to the AnnotationSession; editing logic lives in the session,
+the undo commands and the services.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QTableView,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
-from annotator.services import documents, importing, samples
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Status
+from annotator.core.scheme import Scope
+from annotator.services import documents, samples
 from annotator.services.project import Project
 from annotator.settings import Settings
-from annotator.ui.models.documents import DocumentTableModel
+from annotator.ui import menus
+from annotator.ui.annotation_list import AnnotationList
+from annotator.ui.annotation_session import AnnotationSession
+from annotator.ui.navigator import Navigator
+from annotator.ui.reader_pane import ReaderPane
+from annotator.ui.widgets.annotation_panel import AnnotationPanel
+from annotator.ui.widgets.document_panel import DocumentPanel
 
 
 class MainWindow(QMainWindow):
     def __init__(self, project: Project, settings: Settings):
         super().__init__()
         self.project, self.settings = project, settings
+        self.setObjectName("MainWindow")
         self.setWindowTitle(f"Media Annotator — {project.where}")
-        self.resize(1200, 800)
+        self.resize(1400, 860)
 
-        self.documents = DocumentTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.documents)
-        self.proxy.setSortRole(DocumentTableModel.SortRole)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
+        self.session = AnnotationSession(project, settings.annotator, self)
+        self.session.snap = settings.snap_to_words
+        self.session.colleagues = [n for n in settings.shown_annotators if n != settings.annotator]
+        self.navigator = Navigator(project)
+        self.reader = ReaderPane(self.session)
+        self.reader.view.set_zoom(settings.zoom)
+        self.panel = AnnotationPanel(self.session)
+        self.panel.add_fragment_selection = self.reader.selection_fragment
+        self.document_panel = DocumentPanel(self.session)
+        self.annotation_list = AnnotationList(self.session)
 
-        self.filter_box = QLineEdit(placeholderText="Filter documents")
-        self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self.setCentralWidget(self.reader)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.document_panel)
+        side_layout.addWidget(self.panel, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(side)
+        self._dock("Documents", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Annotation", scroll, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("Annotations in this document", self.annotation_list, Qt.DockWidgetArea.BottomDockWidgetArea)
 
-        left = QWidget()
-        layout = QVBoxLayout(left)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.filter_box)
-        layout.addWidget(self.table)
-
-        self.reader = QTextBrowser()
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.reader)
-        splitter.setStretchFactor(1, 2)
-        self.setCentralWidget(splitter)
+        self.saved_label = QLabel("No edits yet")
         self.progress_label = QLabel()
+        self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().addPermanentWidget(self.progress_label)
-        self._build_menus()
+
+        self.navigator.document_chosen.connect(self.open_document)
+        self.session.saved.connect(self._on_session_saved)
+        self.session.status_changed.connect(lambda _s: self.refresh_documents())
+        self.session.annotation_stored.connect(lambda _a: self._count_changed())
+        self.session.annotation_removed.connect(lambda _u: self._count_changed())
+        self.annotation_list.annotation_chosen.connect(self.reader.show_annotation)
+        menus.build(self)
+        self._restore_layout()
         self.refresh_documents()
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.import_action = QAction("&Import files…", self, shortcut=QKeySequence("Ctrl+I"))
-        self.import_action.triggered.connect(self._on_import_requested)
-        self.samples_action = QAction("Load &sample articles", self)
-        self.samples_action.triggered.connect(self._on_samples_requested)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        for action in (self.import_action, self.samples_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -- documents ------------------------------------------------------------------------------------
 
     def refresh_documents(self) -> None:
-        rows = documents.list_documents(self.project, self.settings.annotator)
-        self.documents.set_rows(rows)
-        done = sum(1 for r in rows if r.status.value == "done")
-        self.progress_label.setText(f"{self.settings.annotator} · {done} of {len(rows)} done")
+        rows = documents.list_documents(self.project, self.session.annotator)
+        self.navigator.set_rows(rows)
+        done = sum(1 for r in rows if r.status is Status.DONE)
+        self.progress_label.setText(f"{self.session.annotator} · {done} of {len(rows)} done")
 
-    def _on_table_current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
-        uuid = self.proxy.data(current, DocumentTableModel.UuidRole)
-        if uuid:
-            doc = documents.get_document(self.project, uuid)
-            self.reader.setPlainText(doc.text)
-
-    def _on_samples_requested(self) -> None:
-        report = samples.load_samples(self.project, self.settings.annotator)
-        self.refresh_documents()
-        self.statusBar().showMessage(f"Samples: {report.summary()}")
-
-    def _on_import_requested(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import articles")
-        if not files:
+    def open_document(self, uuid: str) -> None:
+        try:
+            self.session.open(uuid)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Cannot open the document", str(exc))
             return
-        from pathlib import Path
+        self.navigator.choose(uuid)
+        self.reader.view.setFocus()
 
-        report = importing.import_paths(self.project, [Path(f) for f in files], self.settings.annotator)
+    def _count_changed(self) -> None:
+        """Keep the navigator's count of my annotations in step without reloading the whole list."""
+        if self.session.document is not None:
+            mine = sum(1 for a in self.session.annotations.values() if self.session.is_mine(a))
+            self.navigator.model.update_summary(self.session.document.uuid, annotation_count=mine)
+
+    def load_samples(self) -> None:
+        report = samples.load_samples(self.project, self.session.annotator)
         self.refresh_documents()
-        if report.failed:
-            QMessageBox.warning(self, "Import", "\n".join(reason for _, reason in report.failed))
-        self.statusBar().showMessage(f"Import: {report.summary()}")
+        self.statusBar().showMessage(f"Samples: {report.summary()}", 8000)
+
+    # -- labelling from the keyboard --------------------------------------------------------------------
+
+    def apply_label(self, label: str, subtype: str | None = None) -> None:
+        """With a selection: annotate it. Without one: relabel the current annotation of mine."""
+        if self.session.document is None:
+            return
+        if self.project.scheme.label(label).scope is Scope.DOCUMENT:
+            self.session.set_document_label(label, subtype)
+            return
+        fragment = self.reader.selection_fragment()
+        try:
+            if fragment is not None:
+                self.session.add(label, subtype, fragment)
+                self.reader.view.select_range(*[self.session.offsets.to_qt(fragment.end)] * 2)
+            elif self.session.current is not None and self.session.is_mine(self.session.current):
+                self.session.relabel(self.session.current, label)
+            else:
+                self.statusBar().showMessage("Select some text first", 4000)
+        except AnnotatorError as exc:
+            self._not_saved(exc)
+
+    def _not_saved(self, exc: AnnotatorError) -> None:
+        self.saved_label.setText("Not saved")
+        QMessageBox.warning(self, "Not saved", str(exc))
+
+    def _on_session_saved(self, message: str) -> None:
+        self.saved_label.setText(message)
+        self.statusBar().showMessage(message, 3000)
+
+    def scheme_changed(self) -> None:
+        """Labels were added, renamed or recoloured: rebuild the label menu and redraw the document."""
+        menus.fill_labels(self)
+        if self.session.document is not None:
+            self.session.open(self.session.document.uuid)
+
+    # -- identity -------------------------------------------------------------------------------------
+
+    def switch_annotator(self, name: str) -> None:
+        self.settings.annotator = name
+        self.settings.save()
+        self.session.switch_annotator(name)
+        self.refresh_documents()
+
+    def show_colleagues(self, names: list[str]) -> None:
+        self.settings.shown_annotators = names
+        self.session.set_colleagues(names)
+
+    # -- layout and preferences -----------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+        if self.settings.window_state:
+            self.restoreState(QByteArray.fromBase64(self.settings.window_state.encode()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.panel.show_annotation(None)  # saves a note still being typed
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        self.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
+        self.settings.zoom = self.reader.view.zoom
+        self.settings.snap_to_words = self.session.snap
+        self.settings.save()
+        super().closeEvent(event)
+
+    def add_action(self, menu, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action

@@ -1,0 +1,57 @@
+"""Editing the project's scheme: every change is checked, saved in one transaction and logged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.core.errors import InputError
+from annotator.core.scheme import Scheme, load_scheme_file, save_scheme_file, scheme_to_dict
+from annotator.services.project import Change, Project
+from annotator.store import repo, scheme_store
+
+
+def check_scheme(scheme: Scheme) -> None:
+    """Raise InputError when labels clash: duplicate names or shortcuts, a sub-type without its parent."""
+    seen: set[tuple[str, str | None]] = set()
+    shortcuts: dict[str, str] = {}
+    top = {lab.name for lab in scheme.labels if lab.parent is None}
+    for lab in scheme.labels:
+        if not lab.name.strip():
+            raise InputError("every label needs a name")
+        if (lab.name, lab.parent) in seen:
+            raise InputError(f"label '{lab.name}' appears twice")
+        seen.add((lab.name, lab.parent))
+        if lab.parent is not None and lab.parent not in top:
+            raise InputError(f"sub-type '{lab.name}' belongs to a label '{lab.parent}' that does not exist")
+        if lab.shortcut:
+            key = lab.shortcut.upper()
+            if key in shortcuts:
+                raise InputError(f"shortcut {lab.shortcut} is used by both '{shortcuts[key]}' and '{lab.name}'")
+            shortcuts[key] = lab.name
+
+
+def update_scheme(
+    project: Project, scheme: Scheme, actor: str, renames: dict[tuple[str, str | None], str] | None = None
+) -> Change:
+    """Replace the project's scheme. renames maps (old name, parent) to a new name so annotations follow."""
+    check_scheme(scheme)
+    before = project.scheme
+    with project.transaction() as session:
+        scheme_store.save_scheme(session, scheme, renames)
+        repo.log_change(
+            session, actor, "scheme", "scheme", "update", None, scheme_to_dict(before), scheme_to_dict(scheme)
+        )
+    project.forget_scheme()
+    return Change("updated", "scheme", "scheme")
+
+
+def import_scheme(project: Project, path: Path, actor: str) -> Change:
+    """Take a scheme file in place of the current scheme (labels in use must still be there)."""
+    return update_scheme(project, load_scheme_file(str(path)), actor)
+
+
+def export_scheme(project: Project, path: Path) -> None:
+    try:
+        save_scheme_file(project.scheme, str(path))
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None

@@ -1,0 +1,217 @@
+"""The open document of one annotator: its text and offset map, annotations, relations, and the edits on it.
+
+Views listen to its signals; edits go through undo commands (commands.py) that call the services and report
+back here through `_on_command`, so the view always shows what the database holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, QTime, Signal
+from PySide6.QtGui import QUndoStack
+
+from annotator.core.model import Annotation, Document, Fragment, Relation, Status
+from annotator.core.offsets import OffsetMap
+from annotator.core.scheme import Scope
+from annotator.core.spans import snap_to_words, trim
+from annotator.services import documents
+from annotator.services.annotating import Annotating
+from annotator.services.project import Project
+from annotator.ui import commands
+from annotator.ui.widgets.highlighter import Mark
+
+
+class AnnotationSession(QObject):
+    document_opened = Signal()
+    annotation_stored = Signal(object)  # Annotation
+    annotation_removed = Signal(str)  # uuid
+    relations_changed = Signal()
+    current_changed = Signal(object)  # Annotation or None
+    status_changed = Signal(object)  # Status
+    saved = Signal(str)  # a message for the status bar
+
+    def __init__(self, project: Project, annotator: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.project = project
+        self.service = Annotating(project, annotator)
+        self.undo_stack = QUndoStack(self)
+        self.colleagues: list[str] = []  # whose layers are shown read-only beside mine
+        self.snap = True
+        self.document: Document | None = None
+        self.offsets = OffsetMap("")
+        self.annotations: dict[str, Annotation] = {}
+        self.relations: list[Relation] = []
+        self.current: Annotation | None = None
+        self.status = Status.NOT_STARTED
+
+    @property
+    def annotator(self) -> str:
+        return self.service.annotator
+
+    # -- loading --------------------------------------------------------------------------------------
+
+    def open(self, uuid: str) -> None:
+        self.document = documents.get_document(self.project, uuid)
+        self.offsets = OffsetMap(self.document.text)
+        self._load_layers()
+        self.status = self.service.status(uuid)
+        self.current = None
+        self.document_opened.emit()
+
+    def _load_layers(self) -> None:
+        assert self.document is not None
+        found = self.service.annotations(self.document.uuid, [self.annotator, *self.colleagues])
+        self.annotations = {a.uuid: a for a in found}
+        self.relations = self.service.relations(self.document.uuid)
+
+    def set_colleagues(self, names: list[str]) -> None:
+        self.colleagues = [n for n in names if n != self.annotator]
+        if self.document is not None:
+            self._load_layers()
+            self.document_opened.emit()
+
+    def switch_annotator(self, name: str) -> None:
+        self.service = Annotating(self.project, name)
+        self.undo_stack.clear()
+        self.colleagues = [n for n in self.colleagues if n != name]
+        if self.document is not None:
+            self.open(self.document.uuid)
+
+    # -- what the views show --------------------------------------------------------------------------
+
+    def is_mine(self, ann: Annotation) -> bool:
+        return ann.annotator == self.annotator
+
+    def span_annotations(self) -> list[Annotation]:
+        return sorted((a for a in self.annotations.values() if a.fragments), key=lambda a: (a.start, -a.end, a.uuid))
+
+    def document_labels(self) -> dict[str, Annotation]:
+        """My document-level annotations by label."""
+        return {a.label: a for a in self.annotations.values() if not a.fragments and self.is_mine(a)}
+
+    def marks_of(self, ann: Annotation) -> list[Mark]:
+        colour = self.project.scheme.colour(ann.label, ann.subtype)
+        to_qt = self.offsets.to_qt
+        return [Mark(to_qt(f.start), to_qt(f.end), ann.uuid, colour, self.is_mine(ann)) for f in ann.fragments]
+
+    def all_marks(self) -> list[Mark]:
+        return [m for a in self.annotations.values() for m in self.marks_of(a)]
+
+    def at(self, qt_position: int) -> list[Annotation]:
+        """Annotations covering a Qt position, innermost first."""
+        if qt_position < 0 or self.document is None:
+            return []
+        offset = self.offsets.from_qt(qt_position)
+        hits = [a for a in self.annotations.values() if any(f.start <= offset < f.end for f in a.fragments)]
+        return sorted(hits, key=lambda a: (not self.is_mine(a), sum(f.end - f.start for f in a.fragments)))
+
+    def related_to(self, uuid: str) -> list[Relation]:
+        return [r for r in self.relations if uuid in (r.source, r.target)]
+
+    def select(self, ann: Annotation | None) -> None:
+        self.current = ann
+        self.current_changed.emit(ann)
+
+    def fragment_from_selection(self, qt_start: int, qt_end: int) -> Fragment | None:
+        """The selection as a stored fragment, snapped to words (unless turned off) and trimmed."""
+        assert self.document is not None
+        start, end = self.offsets.from_qt(min(qt_start, qt_end)), self.offsets.from_qt(max(qt_start, qt_end))
+        start, end = (snap_to_words if self.snap else trim)(self.document.text, start, end)
+        return Fragment(start, end) if end > start else None
+
+    # -- edits ----------------------------------------------------------------------------------------
+
+    def add(self, label: str, subtype: str | None, fragment: Fragment) -> Annotation:
+        assert self.document is not None
+        ann = Annotation(self.document.uuid, self.annotator, label, (fragment,), subtype)
+        self._run(commands.AddAnnotation(self.service, self._on_command, ann))
+        self.select(self.annotations.get(ann.uuid))
+        return ann
+
+    def set_document_label(self, label: str, subtype: str | None) -> None:
+        assert self.document is not None
+        existing = self.document_labels().get(label)
+        if existing is not None and subtype is None:
+            self.delete(existing)
+        elif existing is not None:
+            self.update(existing, replace(existing, subtype=subtype), f"Set {label}")
+        elif subtype is not None:
+            ann = Annotation(self.document.uuid, self.annotator, label, (), subtype)
+            self._run(commands.AddAnnotation(self.service, self._on_command, ann))
+
+    def delete(self, ann: Annotation) -> None:
+        self._run(commands.DeleteAnnotation(self.service, self._on_command, ann))
+        if self.current is not None and self.current.uuid == ann.uuid:
+            self.select(None)
+
+    def update(self, before: Annotation, after: Annotation, what: str) -> None:
+        self._run(commands.UpdateAnnotation(self.service, self._on_command, before, after, what))
+
+    def relabel(self, ann: Annotation, label: str) -> None:
+        """Change the label; sub-type and attributes that the new label lacks are dropped."""
+        target = self.project.scheme.label(label)
+        if target.scope is not Scope.SPAN:
+            return
+        kept = {k: v for k, v in ann.attributes.items() if target.attribute(k) is not None}
+        self.update(ann, replace(ann, label=label, subtype=None, attributes=kept), f"Relabel as {label}")
+
+    def move_boundary(self, ann: Annotation, which: str, step: int) -> None:
+        """Move the start or end of the annotation's first/last fragment by step characters (kept non-empty)."""
+        assert self.document is not None
+        frags = list(ann.fragments)
+        first, last = frags[0], frags[-1]
+        if which == "start":
+            frags[0] = Fragment(max(0, min(first.start + step, first.end - 1)), first.end)
+        else:
+            frags[-1] = Fragment(last.start, min(len(self.document.text), max(last.end + step, last.start + 1)))
+        if tuple(frags) != ann.fragments:
+            self.update(ann, replace(ann, fragments=tuple(frags)), f"Move {which}")
+
+    def add_fragment(self, ann: Annotation, fragment: Fragment) -> None:
+        merged = [f for f in ann.fragments if f.end < fragment.start or f.start > fragment.end]
+        overlapping = [f for f in ann.fragments if f not in merged] + [fragment]
+        merged.append(Fragment(min(f.start for f in overlapping), max(f.end for f in overlapping)))
+        self.update(ann, replace(ann, fragments=tuple(merged)), "Add fragment")
+
+    def relate(self, kind: str, source: Annotation, target: Annotation) -> None:
+        assert self.document is not None
+        rel = Relation(kind, source.uuid, target.uuid, self.annotator)
+        self._run(commands.AddRelation(self.service, self._on_command, rel, self.document.uuid))
+
+    def unrelate(self, rel: Relation) -> None:
+        assert self.document is not None
+        self._run(commands.DeleteRelation(self.service, self._on_command, rel, self.document.uuid))
+
+    def set_status(self, status: Status) -> None:
+        assert self.document is not None
+        if status is not self.status:
+            self._run(commands.SetStatus(self.service, self._on_command, self.document.uuid, self.status, status))
+
+    def _run(self, command: commands.EditCommand) -> None:
+        commands.run(self.undo_stack, command)
+
+    def _on_command(self, event: str, document: str, payload: object) -> None:
+        """A command reached the database: mirror it here if it concerns the open document."""
+        stamp = QTime.currentTime().toString("HH:mm:ss")
+        self.saved.emit(f"Saved at {stamp}")
+        if self.document is None or document != self.document.uuid:
+            return
+        if event == "stored" and isinstance(payload, Annotation):
+            self.annotations[payload.uuid] = payload
+            self.annotation_stored.emit(payload)
+            if self.current is not None and self.current.uuid == payload.uuid:
+                self.select(payload)
+        elif event == "removed" and isinstance(payload, str):
+            self.annotations.pop(payload, None)
+            self.annotation_removed.emit(payload)
+            if self.current is not None and self.current.uuid == payload:
+                self.select(None)
+        elif event in ("related", "unrelated") and isinstance(payload, Relation):
+            self.relations = [r for r in self.relations if r.uuid != payload.uuid]
+            if event == "related":
+                self.relations.append(payload)
+            self.relations_changed.emit()
+        elif event == "status" and isinstance(payload, Status):
+            self.status = payload
+            self.status_changed.emit(payload)

@@ -1,0 +1,113 @@
+"""The annotation list of the open document: a thin model over Annotation rows, in reading order."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+
+from annotator.core.model import Annotation
+
+Index = QModelIndex | QPersistentModelIndex
+EXCERPT = 80
+
+
+def _key(ann: Annotation) -> tuple[int, int, str]:
+    return (ann.start, -ann.end, ann.uuid)
+
+
+class AnnotationListModel(QAbstractTableModel):
+    POSITION, LABEL, TEXT, ANNOTATOR = range(4)
+    HEADERS = ("At", "Label", "Text", "By")
+    AnnotationRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._rows: list[Annotation] = []
+        self._keys: list[tuple[int, int, str]] = []
+        self.text = ""
+        self.colour_of: Any = lambda ann: "#9e9e9e"
+
+    def set_rows(self, rows: list[Annotation], text: str) -> None:
+        self.beginResetModel()
+        self._rows = sorted(rows, key=_key)
+        self._keys = [_key(a) for a in self._rows]
+        self.text = text
+        self.endResetModel()
+
+    def upsert(self, ann: Annotation) -> None:
+        """Insert or replace one annotation without resetting the model (keeps the view's selection)."""
+        self.remove(ann.uuid)
+        row = bisect_left(self._keys, _key(ann))
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, ann)
+        self._keys.insert(row, _key(ann))
+        self.endInsertRows()
+
+    def remove(self, uuid: str) -> None:
+        row = self.row_of(uuid)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row], self._keys[row]
+            self.endRemoveRows()
+
+    def row_of(self, uuid: str) -> int:
+        return next((i for i, a in enumerate(self._rows) if a.uuid == uuid), -1)
+
+    def annotation(self, row: int) -> Annotation:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        ann, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.POSITION:
+                return ann.start if ann.fragments else "doc"
+            if column == self.LABEL:
+                return ann.label + (f" / {ann.subtype}" if ann.subtype else "")
+            if column == self.TEXT:
+                covered = " … ".join(ann.covered_texts(self.text)).replace("\n", " ").replace("\r", "")
+                return covered if len(covered) <= EXCERPT else covered[: EXCERPT - 1] + "…"
+            return ann.annotator
+        if role == Qt.ItemDataRole.DecorationRole and column == self.LABEL:
+            return QColor(self.colour_of(ann))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return ann.note or None
+        if role == self.AnnotationRole:
+            return ann
+        return None
+
+
+class AnnotationFilter(QSortFilterProxyModel):
+    """Keeps rows whose label and annotator are among the chosen ones (None: all)."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.labels: set[str] | None = None
+        self.annotators: set[str] | None = None
+
+    def set_filter(self, labels: set[str] | None, annotators: set[str] | None) -> None:
+        self.labels, self.annotators = labels, annotators
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        assert isinstance(model, AnnotationListModel)
+        ann = model.annotation(row)
+        return (self.labels is None or ann.label in self.labels) and (
+            self.annotators is None or ann.annotator in self.annotators
+        )

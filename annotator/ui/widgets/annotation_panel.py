@@ -1,0 +1,229 @@
+"""The side panel for the current annotation: label, sub-type, attributes, note, fragments, relations, delete."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Annotation, AttributeValue
+from annotator.core.scheme import AttributeDef, AttributeKind, Scope
+from annotator.ui.annotation_session import AnnotationSession
+
+NONE = "—"
+NOTE_DELAY_MS = 700  # a note is saved this long after the last keystroke (and when focus leaves)
+
+
+class AnnotationPanel(QWidget):
+    def __init__(self, session: AnnotationSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.ann: Annotation | None = None
+        self._loading = False
+
+        self.heading = QLabel("Select text and press a label's key (C, O, A, F), or click a highlight.")
+        self.heading.setWordWrap(True)
+        self.label_box = QComboBox()
+        self.subtype_box = QComboBox()
+        self.attributes = QFormLayout()
+        self.note = QPlainTextEdit(placeholderText="Note")
+        self.note.setMaximumHeight(90)
+        self.fragments = QListWidget()
+        self.fragments.setMaximumHeight(80)
+        self.add_fragment_button = QPushButton("Add selection as fragment")
+        self.relations = QListWidget()
+        self.relations.setMaximumHeight(100)
+        self.relation_type = QComboBox()
+        self.relation_target = QComboBox()
+        self.link_button = QPushButton("Link")
+        self.unlink_button = QPushButton("Unlink")
+        self.delete_button = QPushButton("Delete annotation")
+
+        form = QFormLayout()
+        form.addRow("Label", self.label_box)
+        form.addRow("Sub-type", self.subtype_box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(form)
+        layout.addLayout(self.attributes)
+        layout.addWidget(self.note)
+        layout.addWidget(QLabel("Fragments"))
+        layout.addWidget(self.fragments)
+        layout.addWidget(self.add_fragment_button)
+        layout.addWidget(QLabel("Relations"))
+        layout.addWidget(self.relations)
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.relation_type)
+        link_row.addWidget(self.relation_target, 1)
+        link_row.addWidget(self.link_button)
+        layout.addLayout(link_row)
+        layout.addWidget(self.unlink_button)
+        layout.addWidget(self.delete_button)
+        layout.addStretch(1)
+
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_DELAY_MS)
+        self._note_timer.timeout.connect(self._save_note)
+        self.label_box.activated.connect(self._on_label_chosen)
+        self.subtype_box.activated.connect(self._on_subtype_chosen)
+        self.note.textChanged.connect(self._on_note_edited)
+        self.add_fragment_button.clicked.connect(self._on_add_fragment)
+        self.link_button.clicked.connect(self._on_link)
+        self.unlink_button.clicked.connect(self._on_unlink)
+        self.delete_button.clicked.connect(lambda: self.ann and self.session.delete(self.ann))
+        session.current_changed.connect(self.show_annotation)
+        session.relations_changed.connect(lambda: self.show_annotation(self.session.current))
+        self.add_fragment_selection = lambda: None  # set by the window: returns the view's selection as a Fragment
+        self.show_annotation(None)
+
+    # -- showing --------------------------------------------------------------------------------------
+
+    def show_annotation(self, ann: Annotation | None) -> None:
+        same = ann is not None and self.ann is not None and ann.uuid == self.ann.uuid
+        if not same:
+            self._save_note()
+        typing = same and self.note.hasFocus()
+        self._loading = True
+        self.ann = ann
+        scheme = self.session.project.scheme
+        editable = ann is not None and self.session.is_mine(ann)
+        for widget in (self.label_box, self.subtype_box, self.note, self.add_fragment_button, self.link_button,
+                       self.unlink_button, self.delete_button, self.relation_type, self.relation_target):  # fmt: skip
+            widget.setEnabled(editable)
+        while self.attributes.rowCount():
+            self.attributes.removeRow(0)
+        self.label_box.clear()
+        self.subtype_box.clear()
+        self.fragments.clear()
+        self.relations.clear()
+        self.relation_target.clear()
+        self.relation_type.clear()
+        if not typing:  # a refresh after saving must not move the cursor of someone typing a note
+            self.note.setPlainText(ann.note if ann else "")
+        if ann is None:
+            self.heading.setText("Select text and press a label's key (C, O, A, F), or click a highlight.")
+            self._loading = False
+            return
+        owner = "" if editable else f" — {ann.annotator}'s, read-only"
+        self.heading.setText(f"<b>{ann.label}</b>{' / ' + ann.subtype if ann.subtype else ''}{owner}")
+        for lab in scheme.top_labels(Scope.SPAN):
+            self.label_box.addItem(lab.name)
+        self.label_box.setCurrentText(ann.label)
+        self.subtype_box.addItems([NONE] + [s.name for s in scheme.subtypes(ann.label)])
+        self.subtype_box.setCurrentText(ann.subtype or NONE)
+        for definition in scheme.label(ann.label).attributes:
+            widget = self._attribute_widget(definition, ann.attributes.get(definition.name))
+            widget.setEnabled(editable)
+            widget.setToolTip(definition.description)
+            self.attributes.addRow(definition.name.replace("_", " "), widget)
+        text = self.session.document.text if self.session.document else ""
+        for frag in ann.fragments:
+            self.fragments.addItem(f"{frag.start}–{frag.end}: {frag.covered(text)[:60]}")
+        self._show_relations(ann)
+        self._loading = False
+
+    def _show_relations(self, ann: Annotation) -> None:
+        others = {a.uuid: a for a in self.session.annotations.values()}
+        text = self.session.document.text if self.session.document else ""
+        for rel in self.session.related_to(ann.uuid):
+            other = others.get(rel.target if rel.source == ann.uuid else rel.source)
+            arrow = "→" if rel.source == ann.uuid else "←"
+            excerpt = " … ".join(other.covered_texts(text))[:50] if other else "?"
+            item = QListWidgetItem(f"{rel.type} {arrow} {excerpt}")
+            item.setData(Qt.ItemDataRole.UserRole, rel)
+            self.relations.addItem(item)
+        self.relation_type.addItems([r.name for r in self.session.project.scheme.relation_types])
+        for other in self.session.span_annotations():
+            if other.uuid != ann.uuid and self.session.is_mine(other):
+                excerpt = " … ".join(other.covered_texts(text))[:50]
+                self.relation_target.addItem(f"{other.label}: {excerpt}", other.uuid)
+
+    def _attribute_widget(self, definition: AttributeDef, value: AttributeValue) -> QWidget:
+        if definition.kind is AttributeKind.CHOICE:
+            box = QComboBox()
+            box.addItems([NONE, *definition.choices])
+            box.setCurrentText(str(value) if value is not None else NONE)
+            box.activated.connect(lambda _i, d=definition, b=box: self._set_attribute(d, b.currentText()))
+            return box
+        if definition.kind is AttributeKind.YES_NO:
+            check = QCheckBox()
+            check.setTristate(True)
+            check.setCheckState(
+                Qt.CheckState.PartiallyChecked
+                if value is None
+                else Qt.CheckState.Checked
+                if value
+                else Qt.CheckState.Unchecked
+            )
+            check.stateChanged.connect(lambda _s, d=definition, c=check: self._set_attribute(d, c.checkState()))
+            return check
+        line = QLineEdit(str(value) if value is not None else "")
+        line.editingFinished.connect(lambda d=definition, w=line: self._set_attribute(d, w.text()))
+        return line
+
+    # -- editing --------------------------------------------------------------------------------------
+
+    def _set_attribute(self, definition: AttributeDef, raw: object) -> None:
+        if self._loading or self.ann is None:
+            return
+        value: AttributeValue
+        if definition.kind is AttributeKind.YES_NO:
+            value = None if raw == Qt.CheckState.PartiallyChecked else raw == Qt.CheckState.Checked
+        else:
+            value = None if raw in (NONE, "") else str(raw)
+        attributes = {k: v for k, v in self.ann.attributes.items() if k != definition.name}
+        if value is not None:
+            attributes[definition.name] = value
+        if attributes != self.ann.attributes:
+            self.session.update(self.ann, replace(self.ann, attributes=attributes), f"Set {definition.name}")
+
+    def _on_label_chosen(self) -> None:
+        if self.ann is not None and self.label_box.currentText() != self.ann.label:
+            self.session.relabel(self.ann, self.label_box.currentText())
+
+    def _on_subtype_chosen(self) -> None:
+        if self.ann is None:
+            return
+        subtype = None if self.subtype_box.currentText() == NONE else self.subtype_box.currentText()
+        if subtype != self.ann.subtype:
+            self.session.update(self.ann, replace(self.ann, subtype=subtype), "Set sub-type")
+
+    def _on_note_edited(self) -> None:
+        if not self._loading:
+            self._note_timer.start()
+
+    def _save_note(self) -> None:
+        self._note_timer.stop()
+        if self.ann is None or self._loading or not self.session.is_mine(self.ann):
+            return
+        note = self.note.toPlainText()
+        if note != self.ann.note and self.ann.uuid in self.session.annotations:
+            self.session.update(self.ann, replace(self.ann, note=note), "Edit note")
+
+    def _on_add_fragment(self) -> None:
+        fragment = self.add_fragment_selection()
+        if self.ann is not None and fragment is not None:
+            self.session.add_fragment(self.ann, fragment)
+
+    def _on_link(self) -> None:
+        target = self.session.annotations.get(self.relation_target.currentData())
+        if self.ann is not None and target is not None and self.relation_type.currentText():
+            self.session.relate(self.relation_type.currentText(), self.ann, target)
+
+    def _on_unlink(self) -> None:
+        item = self.relations.currentItem()
+        if item is not None:
+            self.session.unrelate(item.data(Qt.ItemDataRole.UserRole))
