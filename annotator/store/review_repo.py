@@ -21,6 +21,7 @@ from annotator.store.tables import (
     CollectionRow,
     DocumentRow,
     FragmentRow,
+    RelationRow,
     StatusRow,
 )
 
@@ -112,6 +113,10 @@ def statuses_for_review(session: Session) -> dict[str, dict[str, Status]]:
 
 def annotator_kinds(session: Session) -> dict[str, AnnotatorKind]:
     return {name: AnnotatorKind(kind) for name, kind in session.execute(select(AnnotatorRow.name, AnnotatorRow.kind))}
+
+
+def relation_exists(session: Session, uuid: str) -> bool:
+    return session.scalar(select(RelationRow.id).where(RelationRow.uuid == uuid)) is not None
 
 
 # -- adjudication records -----------------------------------------------------------------------------------
