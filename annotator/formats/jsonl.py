@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, Document, Fragment, Origin, Relation, Status, utc_now
 from annotator.core.text import newline_style, sha256_of
@@ -106,7 +108,10 @@ def _annotation(doc: Document, data: dict[str, Any], options: ReadOptions) -> An
 
 
 def _sniff(path: Path, head: bytes) -> bool:
-    return path.suffix.lower() == ".jsonl" and b'"format": "media-annotator"' in head[:200]
+    start = head[:200]
+    return path.suffix.lower() == ".jsonl" and (
+        b'"format": "media-annotator"' in start or b'"format":"media-annotator"' in start
+    )
 
 
 @reader("jsonl", extensions=("jsonl",), description="Native JSONL (lossless)", sniff=_sniff)
@@ -130,12 +135,43 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[DocumentBundle]:
         raise InputError(f"cannot read: {exc.strerror or exc}", str(path)) from None
 
 
+def _record(bundle: DocumentBundle) -> dict[str, Any]:
+    """bundle_to_json with datetimes left as objects, for orjson (which writes them as isoformat() does) and with
+    attribute look-ups hoisted: this runs once per annotation of an export."""
+    doc = bundle.document
+    text = doc.text
+    annotations = []
+    append = annotations.append
+    for a in bundle.annotations:
+        append({
+            "id": a.uuid, "annotator": a.annotator, "label": a.label, "subtype": a.subtype,
+            "fragments": [{"start": f.start, "end": f.end, "text": text[f.start : f.end]} for f in a.fragments],
+            "attributes": a.attributes, "note": a.note, "origin": a.origin.value, "created": a.created,
+            "modified": a.modified,
+        })  # fmt: skip
+    return {
+        "format": "media-annotator", "version": FORMAT_VERSION,
+        "id": doc.uuid, "title": doc.title, "text": text, "sha256": doc.sha256, "encoding": doc.encoding,
+        "newline": doc.newline, "source": doc.source, "outlet": doc.outlet, "author": doc.author,
+        "published": doc.published, "language": doc.language, "metadata": doc.metadata, "created": doc.created,
+        "annotations": annotations,
+        "relations": [
+            {"id": r.uuid, "type": r.type, "from": r.source, "to": r.target, "annotator": r.annotator,
+             "created": r.created}
+            for r in bundle.relations
+        ],
+        "status": {who: status.value for who, status in bundle.status.items()},
+    }  # fmt: skip
+
+
 @writer("jsonl", extensions=("jsonl",), description="Native JSONL (lossless)")
 def write_jsonl(bundles: Iterable[DocumentBundle], path: Path, options: WriteOptions) -> int:
+    """One compact JSON object per line (UTF-8, no ASCII escaping), written with orjson: at a million annotations
+    the standard library's encoder alone takes longer than the whole export should."""
     count = 0
-    with path.open("w", encoding="utf-8", newline="\n") as f:
+    dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+    with path.open("wb") as f:
         for bundle in bundles:
-            f.write(json.dumps(bundle_to_json(bundle), ensure_ascii=False))
-            f.write("\n")
+            f.write(dumps(_record(bundle), option=newline))
             count += 1
     return count

@@ -7,8 +7,10 @@ failed or cancelled export never leaves half a file under the chosen name.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,6 +118,20 @@ def bundles(
             progress(done, total)
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """An export builds millions of short-lived objects that form no reference cycles; Python's cycle collector
+    would scan them over and over (measured: half the time of a large export). Reference counting still frees
+    them; the collector is switched back on afterwards, as it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def export(
     project: Project,
     format_name: str,
@@ -145,7 +161,8 @@ def export(
     try:
         if fmt.folder:
             out.mkdir(parents=True, exist_ok=True)
-        fmt.write(counted(), target, write_options)
+        with _without_cycle_collection():
+            fmt.write(counted(), target, write_options)
         if not fmt.folder:
             os.replace(target, out)
     except OSError as exc:
