@@ -85,6 +85,7 @@ class CodingStats:
         self.table = table
         self.names = list(coder_names)
         self.k = max(table.n_categories, 1)
+        self._confusions: dict[tuple[int, int], np.ndarray] = {}
 
     def _per_doc(self, keys: np.ndarray, docs: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndarray:
         flat = np.bincount(docs * size + keys, weights=weights, minlength=self.table.n_docs * size)
@@ -94,6 +95,11 @@ class CodingStats:
 
     def confusion(self, i: int, j: int) -> np.ndarray:
         """(D, K, K) counts of (code of i, code of j) over items both coded."""
+        if (i, j) not in self._confusions:
+            self._confusions[(i, j)] = self._confusion(i, j)
+        return self._confusions[(i, j)]
+
+    def _confusion(self, i: int, j: int) -> np.ndarray:
         a, b = self.table.codes[:, i], self.table.codes[:, j]
         both = (a != MISSING) & (b != MISSING)
         keys = a[both] * self.k + b[both]
@@ -156,7 +162,11 @@ class CodingStats:
 
     def coincidences(self, coders: Sequence[int]) -> np.ndarray:
         """(D, K, K) coincidence matrices over the given coders (items with fewer than two values add nothing)."""
-        codes = self.table.codes[:, list(coders)]
+        coders = list(coders)
+        if len(coders) == 2:  # every pairable item has m_u = 2: the pair's confusion matrix, both ways round
+            confusion = self.confusion(*coders)
+            return confusion + confusion.transpose(0, 2, 1)
+        codes = self.table.codes[:, coders]
         present = codes != MISSING
         m = present.sum(axis=1)
         out = np.zeros((self.table.n_docs, self.k * self.k))

@@ -129,7 +129,7 @@ def align(
     order = {name: k for k, name in enumerate(annotators)}
     anns = sorted(
         (a for a in annotations if a.annotator in order),
-        key=lambda a: (a.start, -a.end, a.label, order[a.annotator], a.uuid),
+        key=lambda a: (a.start, -a.end, a.label, a.uuid),  # reading order; Corpus.span_rank uses the same
     )
     links = _links(anns, mode == "exact", min_cross_label_iou)
     # strongest first; ties go to the pair earliest in reading order (confusion.py relies on this exact order)

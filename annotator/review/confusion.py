@@ -50,15 +50,12 @@ def matched_pairs(
     empty = np.zeros(0, dtype=np.int64)
     if len(ids) == 0:
         return empty, empty, []
-    labels = np.array([spans[k].label for k in ids])
-    subtypes = np.array([spans[k].subtype or "" for k in ids])
-    uuids = np.array([spans[k].uuid for k in ids])
+    label_code, subtype_code = corpus.span_codes
+    labels, subtypes = label_code[ids], subtype_code[ids]
     who = (arr["coder"][ids] == j).astype(np.int64)
     doc, start, end = arr["doc"][ids], arr["start"][ids], arr["end"][ids]
     chars, frags = arr["chars"][ids], arr["fragments"][ids]
-    # reading order within each document, as align() sorts: start, longer first, label, annotator, uuid
-    rank = np.empty(len(ids), dtype=np.int64)
-    rank[np.lexsort((uuids, who, labels, -end, start, doc))] = np.arange(len(ids))
+    rank = corpus.span_rank[ids]  # reading order within each document, as align() sorts
     a_pos = np.nonzero(who == 0)[0]
     b_pos = np.nonzero(who == 1)[0]
     a_pos, b_pos = a_pos[np.argsort(doc[a_pos], kind="stable")], b_pos[np.argsort(doc[b_pos], kind="stable")]

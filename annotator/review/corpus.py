@@ -128,16 +128,32 @@ class Corpus:
     def span_arrays(self) -> dict[str, np.ndarray]:
         """Per span (same order as self.spans): doc, coder, start, end (bounds), chars, fragment count."""
         index = {a: i for i, a in enumerate(self.annotators)}
-        n = len(self.spans)
-        out = {
-            "doc": np.asarray(self._span_docs, dtype=np.int64).reshape(n),
-            "coder": np.fromiter((index[a.annotator] for a in self.spans), dtype=np.int64, count=n),
-            "start": np.fromiter((a.fragments[0].start for a in self.spans), dtype=np.int64, count=n),
-            "end": np.fromiter((max(f.end for f in a.fragments) for a in self.spans), dtype=np.int64, count=n),
-            "chars": np.fromiter((sum(f.end - f.start for f in a.fragments) for a in self.spans), np.int64, n),
-            "fragments": np.fromiter((len(a.fragments) for a in self.spans), dtype=np.int64, count=n),
-        }
-        return out
+        rows = [
+            (d, index[a.annotator], a.fragments[0].start, a.fragments[-1].end if len(a.fragments) == 1 else a.end,
+             sum(f.end - f.start for f in a.fragments), len(a.fragments))
+            for a, d in zip(self.spans, self._span_docs, strict=True)
+        ]  # fmt: skip
+        table = np.array(rows, dtype=np.int64).reshape(len(rows), 6)
+        return {name: table[:, k].copy() for k, name in enumerate(("doc", "coder", "start", "end", "chars",
+                                                                    "fragments"))}  # fmt: skip
+
+    @cached_property
+    def span_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each span's label and sub-type as integer codes (equal codes, equal names)."""
+        codes: dict[str | None, int] = {}
+        labels = np.fromiter((codes.setdefault(a.label, len(codes)) for a in self.spans), np.int64, len(self.spans))
+        subtypes = np.fromiter((codes.setdefault(a.subtype, len(codes)) for a in self.spans), np.int64,
+                               len(self.spans))  # fmt: skip
+        return labels, subtypes
+
+    @cached_property
+    def span_rank(self) -> np.ndarray:
+        """Each span's place in reading order (document, start, longer first, label, uuid), as align() sorts."""
+        order = sorted(range(len(self.spans)), key=lambda k: (self._span_docs[k], self.spans[k].start,
+                       -self.spans[k].end, self.spans[k].label, self.spans[k].uuid))  # fmt: skip
+        rank = np.empty(len(self.spans), dtype=np.int64)
+        rank[order] = np.arange(len(self.spans))
+        return rank
 
     # -- tokens --------------------------------------------------------------------------------------------
 
@@ -186,11 +202,15 @@ class Corpus:
             codes = np.where(present, 0, MISSING).astype(np.int64)
             return CodingTable(codes, tok_docs, ["(none)"], self.n_docs)
         bits = np.stack([np.stack([self.token_coverage(c, lab) for lab in chosen], axis=1) for c in range(r)], 1)
-        packed = np.packbits(bits.reshape(n * r, len(chosen)), axis=1)  # one row of bytes per (token, coder)
-        patterns, inverse = np.unique(packed, axis=0, return_inverse=True)
-        names = []
-        for row in np.unpackbits(patterns, axis=1)[:, : len(chosen)].astype(bool):
-            names.append("+".join(lab for lab, on in zip(chosen, row, strict=True) if on) or "(none)")
+        bits = bits.reshape(n * r, len(chosen))
+        if len(chosen) <= 62:  # the set of labels as one integer bit mask: a fast one-dimensional unique
+            masks = bits.astype(np.int64) @ (np.int64(1) << np.arange(len(chosen), dtype=np.int64))
+            patterns, inverse = np.unique(masks, return_inverse=True)
+            rows = ((patterns[:, None] >> np.arange(len(chosen))) & 1).astype(bool)
+        else:  # one row of bytes per (token, coder)
+            patterns, inverse = np.unique(np.packbits(bits, axis=1), axis=0, return_inverse=True)
+            rows = np.unpackbits(patterns, axis=1)[:, : len(chosen)].astype(bool)
+        names = ["+".join(lab for lab, on in zip(chosen, row, strict=True) if on) or "(none)" for row in rows]
         codes = inverse.reshape(n, r).astype(np.int64)
         codes[~present] = MISSING
         return CodingTable(codes, tok_docs, names, self.n_docs)

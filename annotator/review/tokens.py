@@ -26,8 +26,10 @@ _ALSO_ATTACHED = frozenset((0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)))
 def _marks_class() -> str:
     """A regex character class of every combining mark (categories Mn, Mc, Me), built once per process."""
     ranges: list[list[int]] = []
-    # planes 4-13 are unassigned and surrogates are no characters: neither holds a mark
-    for cp in (*range(0xD800), *range(0xE000, 0x40000), *range(0xE0000, 0xE1000)):
+    # Only these ranges can hold marks: surrogates are no characters, the big CJK, Hangul and Yi blocks and
+    # planes 2-13 hold letters (ideographs, syllables) or nothing. Skipping them halves the start-up cost.
+    blocks = ((0, 0x3400), (0xA4D0, 0xAC00), (0xD7A4, 0xD800), (0xE000, 0x20000), (0xE0000, 0xE1000))
+    for cp in (cp for lo, hi in blocks for cp in range(lo, hi)):
         if unicodedata.category(chr(cp)).startswith("M") or cp in _ALSO_ATTACHED:
             if ranges and ranges[-1][1] == cp - 1:
                 ranges[-1][1] = cp
