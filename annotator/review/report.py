@@ -34,6 +34,7 @@ from annotator.review.unitizing import CategoryTerms, alpha_from_disagreements, 
 MEASURES = ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed")
 PAIR_MEASURES = ("cohen_kappa", "krippendorff_alpha", "alpha_u", "precision_exact", "recall_exact", "f1_exact",
                  "precision_relaxed", "recall_relaxed", "f1_relaxed")  # fmt: skip
+NO_LABELS = "no span label was chosen"
 MATRIX_MEASURES = ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed")
 
 
@@ -144,6 +145,10 @@ class _Measurer:
 
     def _pair_block(self, i: int, j: int, label: str | None) -> tuple[dict[str, Point], dict[str, np.ndarray]]:
         labels = [label] if label is not None else self.labels
+        if not labels:
+            nothing = np.full(len(self.W), np.nan) if self.W is not None else None
+            points = {m: (None, NO_LABELS) for m in PAIR_MEASURES}
+            return points, ({m: nothing for m in PAIR_MEASURES} if nothing is not None else {})
         stats = self.stats(label)
         points: dict[str, Point] = {
             "cohen_kappa": stats.cohen_point(i, j, self.ones),
@@ -164,6 +169,7 @@ class _Measurer:
         labels = [label] if label is not None else self.labels
         if not any(len(self.corpus.fragments(c, lab)[0]) for c in range(self.n) for lab in labels):
             why = f"nobody used '{label}' in these documents" if label else "nobody marked a span in these documents"
+            why = why if labels else NO_LABELS
             return _block({m: (None, why) for m in MEASURES}, None)
         stats = self.stats(label)
         pair_results = [self.pair_block(i, j, label) for i, j in self.pairs]

@@ -101,3 +101,10 @@ def test_document_level_labels() -> None:
     genre = result["document_level"]["genre"]
     assert genre["observed_agreement"] == 0.75 and genre["documents"] == 4
     assert genre["cohen_kappa"] == pytest.approx(cohen_kappa_score([a for a, _ in genres], [b for _, b in genres]))
+
+
+def test_no_span_label_chosen() -> None:
+    docs = random_documents(2, ["a", "b"], ["claim"], seed=5)
+    result = strict_json(measure(Corpus(docs, ["a", "b"]), [], resamples=20))
+    assert result["overall"]["reasons"]["cohen_kappa"] == "no span label was chosen"
+    assert result["pairs"][0]["f1_relaxed"] is None and result["by_label"] == {}
