@@ -37,6 +37,7 @@ from annotator.services.project import Project
 from annotator.ui.review_widgets import CheckList
 
 NO_BREAKDOWN = "no breakdown"
+PICTURE_WIDTH = 420  # pixels; the exported report keeps full size
 DOCUMENT_MEASURES = ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "observed_agreement")
 
 
@@ -100,6 +101,7 @@ class AgreementDialog(QDialog):
         form.addRow(self.message)
         controls = QWidget()
         controls.setLayout(form)
+        controls.setMaximumWidth(320)
 
         self.measures_table = QTableWidget()
         self.pairs_table = QTableWidget()
@@ -126,6 +128,7 @@ class AgreementDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidget(pictures)
         scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(PICTURE_WIDTH + 30)
 
         results = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -217,6 +220,8 @@ class AgreementDialog(QDialog):
     def _pixmap(png: bytes) -> QPixmap:
         pixmap = QPixmap()
         pixmap.loadFromData(png, "PNG")
+        if pixmap.width() > PICTURE_WIDTH:
+            pixmap = pixmap.scaledToWidth(PICTURE_WIDTH, Qt.TransformationMode.SmoothTransformation)
         return pixmap
 
     # -- exporting --------------------------------------------------------------------------------------------
