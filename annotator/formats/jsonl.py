@@ -6,7 +6,6 @@ The JSON Schema is resources/native_jsonl.schema.json.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -122,8 +121,8 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[DocumentBundle]:
                 if not line.strip():
                     continue
                 try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
+                    data = orjson.loads(line)  # several times faster than json.loads on long lines
+                except orjson.JSONDecodeError as exc:
                     raise InputError(f"not valid JSON ({exc.msg}, column {exc.colno})", str(path), number) from None
                 try:
                     yield bundle_from_json(data, options)

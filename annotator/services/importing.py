@@ -15,7 +15,7 @@ from annotator.formats import registry, table
 from annotator.formats.archive import JUNK_PARTS, check_zip, extract_zip, is_zip
 from annotator.formats.limits import MAX_ZIP_DEPTH
 from annotator.formats.registry import DocumentBundle, ReadOptions
-from annotator.services import label_mapping
+from annotator.services import bulk_storing, label_mapping
 from annotator.services.annotating import store_annotation, store_relation
 from annotator.services.documents import add_document, document_to_dict
 from annotator.services.project import Project
@@ -190,21 +190,25 @@ class _Run:
         self, session: Any, fmt: registry.Format, path: Path, options: ReadOptions, report: ImportReport, name: str
     ) -> None:
         plain: list[DocumentBundle] = []
+        annotated: list[DocumentBundle] = []  # stored in bulk (services/bulk_storing.py), plain ones first
+
+        def flush() -> None:
+            _store_plain(session, plain, self.actor, report)
+            bulk_storing.store_annotated(self.project, session, annotated, self.actor, report)
+            annotated.clear()
+
         rows = 0
         for bundle in fmt.read(path, options):
             bundle = self.relabel(bundle)
             bundle = label_mapping.prepare(self.project, session, bundle, self.label_map, report.notes)
-            if bundle.annotations or bundle.relations or bundle.status:
-                _store_plain(session, plain, self.actor, report)
-                _store_bundle(self.project, session, bundle, self.actor, report)
-            else:
-                plain.append(bundle)
-                if len(plain) >= BATCH:
-                    _store_plain(session, plain, self.actor, report)
+            batch = annotated if bundle.annotations or bundle.relations or bundle.status else plain
+            batch.append(bundle)
+            if len(batch) >= BATCH:
+                flush()
             rows += 1
             if rows % ROWS_PER_TICK == 0 and not self.tick(f"{name} ({rows} rows)"):
                 raise _Cancelled
-        _store_plain(session, plain, self.actor, report)
+        flush()
         if self.collection:
             members = [uuid for _, uuid in report.imported + report.duplicates]
             if members:
@@ -238,11 +242,12 @@ class _Run:
 
 
 def _where(bundle: DocumentBundle) -> str:
-    """How the report names a document: file and row for a batch, else its source or title."""
+    """How the report names a document: file and row for a batch, the file for a web page (whose source is its
+    URL), else its source or title."""
     meta = bundle.document.metadata
     if meta.get("file") and meta.get("row"):
         return f"{meta['file']}:{meta['row']}"
-    return bundle.document.source or bundle.document.title
+    return str(meta.get("file") or bundle.document.source or bundle.document.title)
 
 
 def _store_plain(session: Any, bundles: list[DocumentBundle], actor: str, report: ImportReport) -> None:
