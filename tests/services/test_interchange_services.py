@@ -1,0 +1,126 @@
+"""Export filters and counts, bulk storing of imported annotations (change log, restore), label maps."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from annotator.core.errors import InputError
+from annotator.core.model import Annotation, AnnotatorKind, Document, Fragment, Status
+from annotator.formats.registry import DocumentBundle, ReadOptions
+from annotator.services import exporting, importing, label_mapping
+from annotator.services.annotating import Annotating
+from annotator.services.project import Project
+from annotator.services.samples import samples_path
+from annotator.store import repo
+
+
+def test_filters_select_annotators_labels_statuses_collections_and_gold(sample_project) -> None:
+    count = exporting.count
+    assert count(sample_project) == (5, 71)
+    assert count(sample_project, exporting.ExportFilter(annotators=["bob"])) == (5, 33)
+    claims = count(sample_project, exporting.ExportFilter(labels=["claim"]))[1]
+    statistical = count(sample_project, exporting.ExportFilter(labels=["claim/statistical"]))[1]
+    assert 0 < statistical < claims
+    done = exporting.ExportFilter(statuses=[Status.DONE], annotators=["alice"])
+    assert count(sample_project, done) == (5, 38)
+    assert count(sample_project, exporting.ExportFilter(statuses=[Status.DONE], annotators=["bob"]))[0] == 0
+    first = exporting.bundles(sample_project).__next__().document.uuid
+    importing.add_to_collection(sample_project, "batch", [first])
+    assert count(sample_project, exporting.ExportFilter(collections=["batch"]))[0] == 1
+    assert count(sample_project, exporting.ExportFilter(gold_only=True)) == (5, 0)
+    with sample_project.transaction() as session:
+        repo.annotator_id(session, "curator", kind=AnnotatorKind.GOLD)
+    bundle = next(exporting.bundles(sample_project, exporting.ExportFilter(documents=[first])))
+    span = next(a for a in bundle.annotations if a.fragments)
+    Annotating(sample_project, "curator").create(replace(span, uuid=Annotation("", "", "").uuid, annotator="curator"))
+    gold = list(exporting.bundles(sample_project, exporting.ExportFilter(gold_only=True)))
+    assert [a.annotator for b in gold for a in b.annotations] == ["curator"]
+
+
+def test_relations_travel_only_with_both_ends(sample_project) -> None:
+    everything = list(exporting.bundles(sample_project))
+    assert sum(len(b.relations) for b in everything) > 0
+    only_claims = list(exporting.bundles(sample_project, exporting.ExportFilter(labels=["claim"])))
+    assert sum(len(b.relations) for b in only_claims) == 0
+    for bundle in everything:
+        kept = {a.uuid for a in bundle.annotations}
+        assert all(r.source in kept and r.target in kept for r in bundle.relations)
+
+
+def test_a_cancelled_export_leaves_no_file(sample_project, tmp_path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with pytest.raises(exporting.ExportCancelled):
+        exporting.export(sample_project, "jsonl", folder / "out.jsonl", progress=lambda done, total: done < 2)
+    assert list(folder.iterdir()) == []
+
+
+def test_bulk_import_logs_every_annotation_and_deleted_ones_can_be_restored(project) -> None:
+    report = importing.import_paths(project, [samples_path()], "loader")
+    assert report.annotations == 71
+    with project.transaction() as session:
+        created = [c for c in repo.changes(session) if c.entity == "annotation" and c.action == "create"]
+    assert len(created) == 71 and {c.actor for c in created} == {"loader"}
+    some = created[0].after
+    alice = Annotating(project, some["annotator"])
+    before = alice.annotations(some["document"], [some["annotator"]])
+    alice.delete(some["uuid"])
+    restored = alice.restore(some["uuid"])
+    assert restored in alice.annotations(some["document"], [some["annotator"]])
+    assert alice.annotations(some["document"], [some["annotator"]]) == before
+
+
+def test_a_bad_annotation_in_a_bulk_batch_stores_nothing(project, tmp_path) -> None:
+    line = json.loads(samples_path().read_text(encoding="utf-8").splitlines()[0])
+    line["annotations"][-1]["label"] = "nonsense"
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    report = importing.import_paths(project, [path], "loader", "jsonl")
+    assert report.imported == [] and "'nonsense" in report.failed[0][1]
+    assert exporting.count(project) == (0, 0)
+
+
+def test_label_map_sends_labels_adds_new_ones_and_keeps_odd_attributes_in_the_note(project: Project) -> None:
+    doc = Document("Taxes will rise, said the minister.")
+    anns = [
+        Annotation(doc.uuid, "x", "Claim", (Fragment(0, 15),), attributes={"confidence": "high"}),
+        Annotation(doc.uuid, "x", "Speaker", (Fragment(22, 34),)),
+        Annotation(doc.uuid, "x", "Noise", (Fragment(17, 21),)),
+    ]
+    mapping = label_mapping.parse_label_map({"Claim": "claim/prediction", "Noise": "skip", "*": "new"})
+    notes: list[str] = []
+    with project.transaction() as session:
+        out = label_mapping.prepare(project, session, DocumentBundle(doc, anns), mapping, notes)
+    assert [(a.label, a.subtype) for a in out.annotations] == [("claim", "prediction"), ("Speaker", None)]
+    assert out.annotations[0].note == "confidence: high" and out.annotations[0].attributes == {}
+    assert project.scheme.has_label("Speaker") and any("Speaker" in n for n in notes)
+
+
+def test_label_map_errors_are_clear(tmp_path, project) -> None:
+    bad = tmp_path / "map.json"
+    bad.write_text('{"a": 1}', encoding="utf-8")
+    with pytest.raises(InputError, match="JSON object of names"):
+        label_mapping.parse_label_map(str(bad))
+    doc = Document("Taxes rise.")
+    bundle = DocumentBundle(doc, [Annotation(doc.uuid, "x", "Rumour", (Fragment(0, 5),))])
+    with project.transaction() as session, pytest.raises(InputError) as caught:
+        label_mapping.prepare(project, session, bundle, label_mapping.LabelMap())
+    assert "'Rumour'" in str(caught.value) and "--label-map" in str(caught.value)
+    with project.transaction() as session, pytest.raises(InputError, match="does not have"):
+        label_mapping.prepare(project, session, bundle, label_mapping.parse_label_map({"Rumour": "claim/gossip"}))
+
+
+def test_a_label_map_file_is_read_through_import_options(project, tmp_path) -> None:
+    folder = tmp_path / "ann"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Taxes rise.", encoding="utf-8")
+    (folder / "a.ann").write_text("T1\tRumour 0 5\tTaxes\n", encoding="utf-8")
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"Rumour": "claim/factual"}), encoding="utf-8")
+    report = importing.import_paths(project, [folder], "t", "brat", ReadOptions(extra={"label_map": str(mapping)}))
+    assert report.annotations == 1 and not report.failed
+    [bundle] = exporting.bundles(project)
+    assert [(a.label, a.subtype, a.annotator) for a in bundle.annotations] == [("claim", "factual", "ann")]
