@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import InputError
+from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import Status
 from annotator.formats import registry
 from annotator.formats.registry import DocumentBundle, WriteOptions
@@ -25,8 +25,11 @@ from annotator.store import export_repo
 Progress = Callable[[int, int], bool]  # (documents done, documents in all) -> False to cancel
 
 
-class ExportCancelled(Exception):
+class ExportCancelled(AnnotatorError):
     """The progress callback asked to stop; nothing was written under the target name."""
+
+    def __init__(self) -> None:
+        super().__init__("the export was cancelled; nothing was written")
 
 
 @dataclass
