@@ -7,6 +7,7 @@ from importlib import resources
 
 import jsonschema
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from annotator.services import exporting
@@ -50,3 +51,17 @@ def test_round_trip_is_lossless(bundle) -> None:
     assert [(r.type, r.source, r.target, r.uuid) for r in back.relations] == [
         (r.type, r.source, r.target, r.uuid) for r in bundle.relations
     ]
+
+
+def test_export_reads_with_pyarrow_as_hugging_face_datasets_does(sample_project, tmp_path) -> None:
+    """datasets' "json" loader parses JSON lines with pyarrow.json; the export must need no schema hints there."""
+    pa_json = pytest.importorskip("pyarrow.json", reason="pyarrow (what Hugging Face datasets reads JSON with)")
+    out = tmp_path / "dataset.jsonl"
+    exporting.export(sample_project, "jsonl", out)
+    table = pa_json.read_json(out)
+    assert table.num_rows == 5
+    annotations = table.column("annotations").to_pylist()
+    assert sum(len(a) for a in annotations) == 71
+    assert {f["text"] for a in annotations for ann in a for f in ann["fragments"]} >= {
+        "raise the single bus fare from €2.50 to €3.50"
+    }
