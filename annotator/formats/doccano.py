@@ -27,12 +27,21 @@ from annotator.formats.registry import DocumentBundle, ReadOptions, WriteOptions
 
 
 def _sniff(path: Path, head: bytes) -> bool:
+    """A first line with doccano's span lists: "label": [[start, end, "name"], ...] or "entities" with offsets.
+    (A plain {"text", "label": "pos"} line is a table of articles to the article importer, not doccano's.)"""
     if path.suffix.lower() not in (".jsonl", ".json"):
         return False
-    first = head.split(b"\n", 1)[0]
-    return b'"media-annotator"' not in first and (
-        b'"start_offset"' in first or (b'"text"' in first and b'"label"' in first)
-    )
+    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    if b'"media-annotator"' in first:
+        return False
+    if b'"start_offset"' in first:
+        return True
+    try:
+        data = json.loads(first)
+    except ValueError:
+        return False
+    spans = data.get("label") if isinstance(data, dict) else None
+    return isinstance(spans, list) and bool(spans) and all(isinstance(s, list) and len(s) == 3 for s in spans)
 
 
 @reader("doccano", extensions=("jsonl",), description="doccano JSONL (sequence labelling, relations)", sniff=_sniff)

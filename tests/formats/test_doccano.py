@@ -51,3 +51,12 @@ def test_wrong_offsets_are_reported_by_line(tmp_path) -> None:
     with pytest.raises(InputError) as caught:
         list(read_doccano(path, ReadOptions()))
     assert (caught.value.path, caught.value.line) == (str(path), 2) and "beyond the end" in caught.value.reason
+
+
+def test_a_table_of_articles_with_a_label_column_is_not_taken_for_doccano(tmp_path) -> None:
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text('{"text": "Taxes rise.", "label": "biased"}\n', encoding="utf-8")
+    spans = tmp_path / "spans.jsonl"
+    spans.write_text('{"text": "Taxes rise.", "label": [[0, 5, "claim"]]}\n', encoding="utf-8")
+    assert detect(spans).name == "doccano"
+    assert detect(articles).name != "doccano"
