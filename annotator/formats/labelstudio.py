@@ -35,9 +35,8 @@ NOTE = "note"
 def _sniff(path: Path, head: bytes) -> bool:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     marks = (b'"annotations"', b'"predictions"', b'"completions"', b'"result"')
-    return (
-        path.suffix.lower() == ".json" and start.startswith(b"[") and b'"data"' in head and any(m in head for m in marks)
-    )
+    tasks = path.suffix.lower() == ".json" and start.startswith(b"[") and b'"data"' in head
+    return tasks and any(m in head for m in marks)
 
 
 # -- reading ---------------------------------------------------------------------------------------------
