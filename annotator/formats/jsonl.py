@@ -6,6 +6,7 @@ The JSON Schema is resources/native_jsonl.schema.json.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -70,8 +71,12 @@ def bundle_from_json(data: Any, options: ReadOptions) -> DocumentBundle:
         annotations = [_annotation(doc, a, options) for a in data.get("annotations", ())]
         relations = [
             Relation(
-                type=str(r["type"]), source=str(r["from"]), target=str(r["to"]),
-                annotator=options.annotator or str(r["annotator"]), uuid=str(r["id"]), created=_time(r.get("created")),
+                type=str(r["type"]),
+                source=str(r["from"]),
+                target=str(r["to"]),
+                annotator=options.annotator or str(r["annotator"]),
+                uuid=str(r["id"]),
+                created=_time(r.get("created")),
             )  # fmt: skip
             for r in data.get("relations", ())
         ]
@@ -174,3 +179,23 @@ def write_jsonl(bundles: Iterable[DocumentBundle], path: Path, options: WriteOpt
             f.write(dumps(_record(bundle), option=newline))
             count += 1
     return count
+
+
+def write_prepared(
+    records: Iterable[tuple[Document, list[str], list[Relation], dict[str, Status]]], path: Path
+) -> tuple[int, int]:
+    """The native JSONL from documents whose annotation records are already JSON text (the export service's
+    fast path on SQLite builds them in the database). Same lines as write_jsonl; returns (documents, annotations)."""
+    documents = annotations = 0
+    dumps = orjson.dumps
+    slot = f"annotations-{uuid.uuid4()}"  # a placeholder no document can contain
+    marker = b'"annotations":"' + slot.encode() + b'"'
+    with path.open("wb") as f:
+        for doc, records_json, relations, status in records:
+            record = _record(DocumentBundle(doc, [], relations, status))
+            record["annotations"] = slot
+            before, _, after = dumps(record).partition(marker)
+            f.write(before + b'"annotations":[' + ",".join(records_json).encode() + b"]" + after + b"\n")
+            documents += 1
+            annotations += len(records_json)
+    return documents, annotations

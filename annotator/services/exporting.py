@@ -17,7 +17,7 @@ from typing import Any
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import Status
-from annotator.formats import registry
+from annotator.formats import jsonl, registry
 from annotator.formats.registry import DocumentBundle, WriteOptions
 from annotator.services.project import Project
 from annotator.store import export_repo
@@ -121,6 +121,24 @@ def bundles(
             progress(done, total)
 
 
+def _prepared(
+    project: Project, filters: ExportFilter | None, progress: Progress | None
+) -> Iterator[tuple[Any, list[str], list[Any], dict[str, Status]]]:
+    """What bundles() gives, with each annotation already in its native JSON form (SQLite builds it)."""
+    selection = (filters or ExportFilter()).selection()
+    with project.transaction() as session:
+        total = len(export_repo.selected_document_ids(session, selection))
+        done = 0
+        for batch in export_repo.iter_native_json(session, selection):
+            for item in batch:
+                if progress is not None and progress(done, total) is False:
+                    raise ExportCancelled()
+                done += 1
+                yield item.document, item.annotations, item.relations, item.statuses
+        if progress is not None:
+            progress(done, total)
+
+
 @contextmanager
 def _without_cycle_collection() -> Iterator[None]:
     """An export builds millions of short-lived objects that form no reference cycles; Python's cycle collector
@@ -152,6 +170,8 @@ def export(
     if not fmt.folder and out.is_dir():
         raise InputError(f"format '{format_name}' writes one file, but this is a folder", str(out))
     report = ExportReport(path=str(out))
+    with project.transaction() as session:
+        fast_native = export_repo.native_json_supported(session)
     write_options = WriteOptions(extra={"scheme": project.scheme, **(options or {})})
 
     def counted() -> Iterator[DocumentBundle]:
@@ -165,7 +185,12 @@ def export(
         if fmt.folder:
             out.mkdir(parents=True, exist_ok=True)
         with _without_cycle_collection():
-            fmt.write(counted(), target, write_options)
+            if fmt.name == "jsonl" and fast_native:
+                report.documents, report.annotations = jsonl.write_prepared(
+                    _prepared(project, filters, progress), target
+                )
+            else:
+                fmt.write(counted(), target, write_options)
         if not fmt.folder:
             os.replace(target, out)
     except OSError as exc:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, func, or_, select, type_coerce
+from sqlalchemy import String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from annotator.core.model import Annotation, AnnotatorKind, Document, Fragment, Origin, Relation, Status
@@ -385,3 +385,99 @@ def used_labels(session: Session) -> list[str]:
         if subtype is not None:
             names.add(f"{rows[label][0]}/{rows[subtype][0]}")
     return sorted(names)
+
+
+# -- the native JSONL on SQLite: annotations serialised by the database ---------------------------------------
+
+
+@dataclass
+class PreparedDocument:
+    """A document with its annotations already written as JSON objects (the native JSONL's annotation records)."""
+
+    document: Document
+    annotations: list[str]  # in reading order
+    relations: list[Relation]
+    statuses: dict[str, Status]
+
+
+def native_json_supported(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _iso(column: str) -> str:
+    """SQL turning a stored SQLite timestamp ('2026-01-02 03:04:05.000000', UTC) into datetime.isoformat()'s text."""
+    return (
+        f"(substr({column}, 1, 10) || 'T' || CASE WHEN substr({column}, 21, 6) = '000000' "
+        f"THEN substr({column}, 12, 8) ELSE substr({column}, 12, 15) END || '+00:00')"
+    )
+
+
+_NATIVE_SQL = f"""
+SELECT annotations.id, annotations.document_id, COALESCE(MIN(fragments.start), 0),
+       COALESCE(MAX(fragments."end"), 0), labels.name, annotations.uuid, COUNT(fragments.id),
+       json_object(
+         'id', annotations.uuid, 'annotator', annotators.name, 'label', labels.name, 'subtype', subtypes.name,
+         'fragments', json(CASE WHEN COUNT(fragments.id) = 0 THEN '[]' ELSE json_group_array(json_object(
+             'start', fragments.start, 'end', fragments."end",
+             'text', substr(documents.text, fragments.start + 1, fragments."end" - fragments.start))) END),
+         'attributes', json(annotations.attributes), 'note', annotations.note, 'origin', annotations.origin,
+         'created', {_iso("annotations.created")}, 'modified', {_iso("annotations.modified")})
+FROM annotations
+JOIN annotators ON annotators.id = annotations.annotator_id
+JOIN labels ON labels.id = annotations.label_id
+LEFT OUTER JOIN labels AS subtypes ON subtypes.id = annotations.subtype_id
+JOIN documents ON documents.id = annotations.document_id
+LEFT OUTER JOIN fragments ON fragments.annotation_id = annotations.id
+WHERE annotations.document_id IN ({{ids}}) AND {{conditions}}
+GROUP BY annotations.id
+"""
+
+
+def iter_native_json(
+    session: Session, sel: Selection, batch: int = BATCH_DOCUMENTS
+) -> Iterator[list[PreparedDocument]]:
+    """The selected documents, a batch at a time, with each annotation's native JSON record built by SQLite's
+    JSON functions: at a million annotations this is several times faster than building objects and encoding
+    them (the covered text is cut by SQLite's substr, which counts code points as Python does)."""
+    doc_ids = selected_document_ids(session, sel)
+    conditions = _annotation_filter(session, sel)
+    dialect = session.get_bind().dialect
+    where = (
+        str(and_(*conditions).compile(dialect=dialect, compile_kwargs={"literal_binds": True})) if conditions else "1"
+    )
+    people = dict(session.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
+    keep_people = _annotator_ids(session, sel)
+    connection = session.connection().connection.dbapi_connection
+    for start in range(0, len(doc_ids), batch):
+        ids = doc_ids[start : start + batch]
+        docs = _documents(session, ids)
+        uuid_of = {row_id: doc.uuid for row_id, doc in docs}
+        keyed: dict[int, list[tuple[tuple[int, int, str, str], str]]] = defaultdict(list)
+        annotation_uuid: dict[int, str] = {}
+        cursor = connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(_NATIVE_SQL.format(ids=",".join(str(i) for i in ids), conditions=where))
+            while rows := cursor.fetchmany(5000):
+                for row_id, doc_id, first, last, label, uuid, pieces, record in rows:
+                    annotation_uuid[row_id] = uuid
+                    if pieces > 1:
+                        record = _sorted_fragments(record)
+                    keyed[doc_id].append(((first, -last, label, uuid), record))
+        finally:
+            cursor.close()
+        relations = _relations(session, annotation_uuid, uuid_of, people, ids)
+        statuses = _statuses(session, ids, uuid_of, people, keep_people)
+        prepared = []
+        for row_id, doc in docs:
+            items = keyed.get(row_id, [])
+            items.sort(key=_first)
+            prepared.append(PreparedDocument(doc, [record for _, record in items], relations.get(doc.uuid, []),
+                                             statuses.get(doc.uuid, {})))  # fmt: skip
+        yield prepared
+
+
+def _sorted_fragments(record: str) -> str:
+    """A record whose fragments the aggregate listed in no particular order, with them sorted by offsets."""
+    data = json.loads(record)
+    data["fragments"].sort(key=lambda f: (f["start"], f["end"]))
+    return json.dumps(data, ensure_ascii=False)

@@ -65,3 +65,32 @@ def test_export_reads_with_pyarrow_as_hugging_face_datasets_does(sample_project,
     assert {f["text"] for a in annotations for ann in a for f in ann["fragments"]} >= {
         "raise the single bus fare from €2.50 to €3.50"
     }
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(bundles(fragments=3, relations=True, notes=True, attributes=True, document_level=True))
+def test_sqlite_fast_path_writes_what_the_generic_writer_writes(tmp_path_factory, bundle) -> None:
+    from annotator.core.scheme import default_scheme
+    from annotator.formats.jsonl import write_jsonl
+    from annotator.formats.registry import WriteOptions
+    from annotator.services import importing
+    from annotator.services.project import Project
+
+    folder = tmp_path_factory.mktemp("fast")
+    source = folder / "in.jsonl"
+    write_jsonl([bundle], source, WriteOptions())
+    project = Project.open(folder / "p.sqlite")
+    try:
+        report = importing.import_paths(project, [source], "tester", "jsonl")
+        assert not report.failed, report.failed
+        fast = folder / "fast.jsonl"
+        exporting.export(project, "jsonl", fast)
+        generic = folder / "generic.jsonl"
+        write_jsonl(exporting.bundles(project), generic, WriteOptions(extra={"scheme": default_scheme()}))
+    finally:
+        project.close()
+    read = lambda path: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]  # noqa: E731
+    assert read(fast) == read(generic)
+    assert len(read(fast)[0]["annotations"]) == len(bundle.annotations)
