@@ -38,6 +38,13 @@ NO_LABELS = "no span label was chosen"
 MATRIX_MEASURES = ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed")
 
 
+def _why_no_score(key: str, reference: str, compared: str) -> str:
+    if key.startswith("f1"):
+        return "neither annotator marked a span"
+    # precision divides by the compared annotator's spans, recall by the reference's
+    return f"{compared if key.startswith('precision') else reference} marked no span to score"
+
+
 def _block(points: dict[str, Point], samples: dict[str, np.ndarray] | None) -> dict[str, Any]:
     out: dict[str, Any] = {name: value for name, (value, _) in points.items()}
     out["reasons"] = {name: reason for name, (value, reason) in points.items() if value is None}
@@ -131,8 +138,7 @@ class _Measurer:
             if mask.sum() == 0:
                 points[key] = (None, f"{names[i]} and {names[j]} coded no document in common")
             elif np.isnan(value):
-                points[key] = (None, f"no span to compare: {names[j] if 'precision' in key else names[i]} marked none"
-                               if not key.startswith("f1") else "neither annotator marked a span")  # fmt: skip
+                points[key] = (None, _why_no_score(key, names[i], names[j]))
             else:
                 points[key] = (value, "")
         return points, samples

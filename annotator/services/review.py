@@ -57,6 +57,7 @@ def reviewable_annotators(project: Project) -> list[str]:
 def _check_annotators(project: Project, chosen: list[str] | None) -> list[str]:
     known = [a.name for a in project.annotators()]
     people = reviewable_annotators(project)
+    whose = "the choice has" if chosen is not None else "the project has"
     if chosen is None:
         chosen = people
     unknown = [a for a in chosen if a not in known]
@@ -65,9 +66,8 @@ def _check_annotators(project: Project, chosen: list[str] | None) -> list[str]:
     if len(chosen) != len(set(chosen)):
         raise InputError("an annotator is named twice")
     if len(chosen) < 2:
-        have = f"only {chosen[0]}" if chosen else "no annotations yet"
-        raise InputError(f"agreement needs two or more annotators; {'the choice has' if chosen else 'the project has'}"
-                         f" {have}")  # fmt: skip
+        have = f"only {chosen[0]}" if chosen else "no annotations yet" if whose == "the project has" else "nobody"
+        raise InputError(f"agreement needs two or more annotators; {whose} {have}")
     return list(chosen)
 
 

@@ -63,6 +63,7 @@ def test_a_label_subset_and_subtypes(sample_project) -> None:
 @pytest.mark.parametrize(("options", "message"), [
     (AgreementOptions(annotators=["alice"]), "agreement needs two or more annotators; the choice has only alice"),
     (AgreementOptions(annotators=["alice", "zoe"]), "no annotator named 'zoe'"),
+    (AgreementOptions(annotators=[]), "agreement needs two or more annotators; the choice has nobody"),
     (AgreementOptions(labels=["spin"]), "the scheme has no label 'spin'"),
     (AgreementOptions(by="weekday"), "--by takes one of"),
 ])  # fmt: skip
@@ -73,6 +74,16 @@ def test_clear_messages_for_bad_choices(sample_project, options: AgreementOption
 
 def test_an_empty_project_says_so(project) -> None:
     with pytest.raises(InputError, match="the project has no annotations yet"):
+        review.agreement(project)
+
+
+def test_a_project_of_one_annotator_says_so(project) -> None:
+    from annotator.core.model import Document
+
+    doc = Document("Taxes will rise.")
+    documents.add_document(project, doc, "test")
+    Annotating(project, "alice").create(Annotation(doc.uuid, "alice", "claim", (Fragment(0, 5),)))
+    with pytest.raises(InputError, match="^agreement needs two or more annotators; the project has only alice$"):
         review.agreement(project)
 
 
