@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.offsets import OffsetMap
+from annotator.review.adjudication import GOLD
 from annotator.review.alignment import BOUNDARY, LABEL, MISSING, AlignedUnit
 from annotator.services import review
 from annotator.services.project import Project
@@ -56,6 +57,9 @@ class CompareWindow(QMainWindow):
         self.resize(1200, 800)
         people = review.reviewable_annotators(project)
         chosen = [a for a in (annotators or people) if a in people] or people
+        if GOLD in {a.name for a in project.annotators()}:
+            people = [*people, GOLD]  # the curator's layer can be compared too; off unless asked for
+            chosen = [*chosen, GOLD] if annotators and GOLD in annotators else chosen
         self.comparison: review.Comparison | None = None
         self.omap: OffsetMap | None = None
         self.units: list[AlignedUnit] = []

@@ -107,3 +107,16 @@ def test_an_emoji_before_a_span_does_not_shift_the_marks(qtbot, project) -> None
     window.next_action.trigger()
     editor = dict(window.panes)["alice"]
     assert editor.textCursor().selectedText() == "Taxes"
+
+
+def test_the_gold_layer_can_be_compared_with_an_annotator(qtbot, sample_project) -> None:
+    from annotator.services.adjudication import Adjudication
+
+    doc = civic(sample_project)
+    Adjudication(sample_project, "carla").accept_agreed(["alice", "bob"], [doc])
+    window = CompareWindow(sample_project, document=doc)
+    qtbot.addWidget(window)
+    assert window.annotator_list.checked() == ["alice", "bob"]  # gold is listed but not chosen by default
+    window.annotator_list.set_checked(["alice", "gold"])
+    agreed = [u for u in window.units if u.agreed]
+    assert agreed and all({m.annotator for m in u.members} == {"alice", "gold"} for u in agreed)
