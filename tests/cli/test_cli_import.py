@@ -114,3 +114,16 @@ def test_progress_bar_and_report_printing() -> None:
         "failed: b: broken",
         "1 imported, 0 duplicates skipped, 1 failed; cancelled before the end",
     ]
+
+
+def test_every_format_through_the_command_line(tmp_path) -> None:
+    from tests.services.test_importing_articles import write_all_formats
+
+    write_all_formats(tmp_path / "in")
+    out = run("import", str(tmp_path / "in"), "--collection", "all", env_home=tmp_path)
+    assert out.stdout.splitlines()[-1] == "9 imported, 0 duplicates skipped, 0 failed"
+    listed = {d["title"]: d for d in json.loads(run("list", "--json", env_home=tmp_path).stdout)}
+    assert listed["Web story"]["outlet"] == "The Web Times" and listed["CSV two"]["outlet"] == "Outlet B"
+    shown = json.loads(run("show", listed["Word story"]["id"], "--json", env_home=tmp_path).stdout)
+    assert shown["metadata"]["source_format"] == "docx" and shown["text"].startswith("Word story\n")
+    assert json.loads(run("collections", "list", "--json", env_home=tmp_path).stdout)[0]["documents"] == 9

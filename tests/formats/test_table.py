@@ -155,3 +155,15 @@ def test_preview_shows_rows_columns_and_the_mapping(tmp_path) -> None:
     assert shown.mapping == {"text": "body", "title": "title"} and shown.problem == ""
     bad = preview(path, ReadOptions(mapping={"text": "nope"}))
     assert "no column 'nope'" in bad.problem
+
+
+def test_preview_of_a_large_file_reads_only_its_start(tmp_path, monkeypatch) -> None:
+    from annotator.formats import table
+
+    monkeypatch.setattr(table, "PREVIEW_BYTES", 1000)
+    path = tmp_path / "large.csv"
+    path.write_text("title,text\n" + "".join(f"T{i},Body number {i} é\n" for i in range(2000)), encoding="utf-8")
+    assert path.stat().st_size > 4 * 1000
+    shown = preview(path, limit=500)
+    assert 30 < len(shown.rows) < 60  # only the first 1000 bytes, cut after a whole line
+    assert shown.rows[-1][1].startswith("Body number") and shown.rows[-1][1].endswith(" é")

@@ -76,6 +76,7 @@ def test_every_format_from_a_folder_with_its_metadata(project, tmp_path) -> None
     assert docs["JSON one"].outlet == "Outlet C" and docs["JSON one"].metadata["topic"] == "x"
     sources = dict(report.imported)
     assert str(tmp_path / "in" / "batch.csv") + ":2" in sources  # batch rows are named by file and line
+    assert str(tmp_path / "in" / "page.html") in sources  # a page by its file, though its source may be a URL
 
 
 def test_zip_archives_recursively_named_by_the_archive(project, tmp_path) -> None:

@@ -212,3 +212,16 @@ def test_closing_while_importing_cancels_and_keeps_the_report(qtbot, project, tm
     stored = len(documents.list_documents(project))
     assert stored in (0, 1, 5001)  # the big file whole or not at all
     assert len(dialog.report.imported) == stored
+
+
+def test_a_dropped_folder_of_every_format_imports_with_metadata(qtbot, project, tmp_path) -> None:
+    from tests.services.test_importing_articles import write_all_formats
+
+    write_all_formats(tmp_path / "in")
+    report = run_import(None, project, "alice", [tmp_path / "in"])
+    assert report.summary() == "9 imported, 0 duplicates skipped, 0 failed"
+    docs = {r.title: documents.get_document(project, r.uuid) for r in documents.list_documents(project)}
+    assert docs["Web story"].outlet == "The Web Times" and docs["Web story"].metadata["source_format"] == "html"
+    assert docs["Word story"].metadata["source_format"] == "docx"
+    assert docs["PDF story"].metadata["source_format"] == "pdf"
+    assert docs["CSV one"].outlet == "Outlet A" and docs["JSON one"].outlet == "Outlet C"
