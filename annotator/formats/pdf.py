@@ -40,7 +40,7 @@ def _metadata(pdf: PdfReader) -> dict[str, str]:
 
 
 def _sniff(path: Path, head: bytes) -> bool:
-    return head.startswith(b"%PDF-")
+    return b"%PDF-" in head[:1024]  # readers accept a little junk before the header, so do we
 
 
 @reader("pdf", extensions=("pdf",), description="PDF with a text layer", sniff=_sniff)

@@ -225,3 +225,17 @@ def test_a_dropped_folder_of_every_format_imports_with_metadata(qtbot, project, 
     assert docs["Word story"].metadata["source_format"] == "docx"
     assert docs["PDF story"].metadata["source_format"] == "pdf"
     assert docs["CSV one"].outlet == "Outlet A" and docs["JSON one"].outlet == "Outlet C"
+
+
+def test_annotations_of_an_annotated_file_can_be_put_under_another_name(qtbot, project) -> None:
+    from annotator.services.samples import samples_path
+
+    dialog = open_dialog(qtbot, project, [samples_path()])
+    assert not dialog.preview.isVisible()  # the native format is not a table of articles
+    dialog.annotator.setText("carol")
+    with qtbot.waitSignal(dialog.imported, timeout=30_000) as done:
+        dialog.start_import()
+    report = done.args[0]
+    assert report.annotations > 0
+    assert sum(r.annotation_count for r in documents.list_documents(project, "carol")) == report.annotations
+    assert sum(r.annotation_count for r in documents.list_documents(project, "alice")) == 0

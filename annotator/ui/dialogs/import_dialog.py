@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -84,9 +85,12 @@ class ImportDialog(QDialog):
         self.collection_box.addItems([c.name for c in collections.list_collections(project)])
         self.collection_box.lineEdit().setPlaceholderText("none (type a new name to create one)")
         self.full_text = QCheckBox("Web pages: keep the whole page text, not only the article")
+        self.annotator = QLineEdit(placeholderText="as in the file")
+        self.annotator.setToolTip("Annotated files (native JSONL, brat, ...): put their annotations under this name")
         form = QFormLayout()
         form.addRow("Format:", self.format_box)
         form.addRow("Add to collection:", self.collection_box)
+        form.addRow("Imported annotations by:", self.annotator)
         form.addRow("", self.full_text)
 
         self.preview = TablePreview()
@@ -174,9 +178,13 @@ class ImportDialog(QDialog):
         paths = self.paths()
         if not paths or self.task is not None:
             return
-        full_text = self.full_text.isChecked()
-        options = ReadOptions(full_text=full_text)
-        file_options = {p: ReadOptions(mapping=m, full_text=full_text) for p, m in self._mappings.items() if p in paths}
+        full_text, annotator = self.full_text.isChecked(), self.annotator.text().strip() or None
+        options = ReadOptions(annotator=annotator, full_text=full_text)
+        file_options = {
+            p: ReadOptions(annotator=annotator, mapping=m, full_text=full_text)
+            for p, m in self._mappings.items()
+            if p in paths
+        }
         format_name = self.format_box.currentData()
         collection = self.collection_box.currentText().strip() or None
         project, actor = self.project, self.actor
