@@ -15,6 +15,7 @@ from bisect import bisect_right
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _CRLF_OR_CR = re.compile(r"\r\n?")
 _BOM = "\ufeff"
+_WORD_JOINER = "\u2060"
 
 
 class _ShiftTable:
@@ -54,8 +55,14 @@ class OffsetMap:
         self._qt = _ShiftTable(astral + collapsed + bom)
 
     def display_text(self) -> str:
-        """The text to give Qt: leading BOM left out, CRLF and lone CR shown as one line break each."""
+        """The text to give Qt: leading BOM left out, CRLF and lone CR shown as one line break each.
+
+        Qt drops a BOM at the very start of what it is given, so a second BOM that would land there is shown
+        as a word joiner instead: also invisible, also one position, so the mapping stays the same.
+        """
         body = self.text[1:] if self.text.startswith(_BOM) else self.text
+        if body.startswith(_BOM):
+            body = _WORD_JOINER + body[1:]
         return _CRLF_OR_CR.sub("\n", body)
 
     def to_utf16(self, index: int) -> int:

@@ -144,7 +144,7 @@ def check_annotation(project: Project, session: Any, ann: Annotation) -> None:
     """Raise InputError unless ann fits the scheme and lies within its document's text."""
     scheme = project.scheme
     scheme.check_annotation(ann.label, ann.subtype, dict(ann.attributes))
-    ann.check_within(repo.document_row(session, ann.document).length)
+    ann.check_within(repo.document_length(session, ann.document))
     document_label = scheme.label(ann.label).scope is Scope.DOCUMENT
     if ann.is_document_level and not document_label:
         raise InputError(f"label '{ann.label}' marks passages of text; select the text it applies to")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from annotator.core.errors import NotFound
@@ -79,6 +81,14 @@ def document_row(session: Session, uuid: str) -> DocumentRow:
     if row is None:
         raise NotFound(f"no document {uuid}")
     return row
+
+
+def document_length(session: Session, uuid: str) -> int:
+    """Length in code points, without loading the text."""
+    length = session.scalar(select(DocumentRow.length).where(DocumentRow.uuid == uuid))
+    if length is None:
+        raise NotFound(f"no document {uuid}")
+    return length
 
 
 def find_document_by_hash(session: Session, sha256: str) -> Document | None:
@@ -195,45 +205,73 @@ def get_annotation(session: Session, uuid: str) -> Annotation:
 
 def annotations_of(session: Session, document: str, annotators: Iterable[str] | None = None) -> list[Annotation]:
     """A document's annotations in reading order, of the given annotators (all when None)."""
-    query = select(AnnotationRow).join(DocumentRow).where(DocumentRow.uuid == document)
+    doc_id = session.scalar(select(DocumentRow.id).where(DocumentRow.uuid == document))
+    if doc_id is None:
+        return []
+    where, params = "a.document_id = :doc", {"doc": doc_id}
     if annotators is not None:
-        query = query.join(AnnotatorRow, AnnotatorRow.id == AnnotationRow.annotator_id).where(
-            AnnotatorRow.name.in_(list(annotators))
-        )
-    found = _annotations(session, query)
+        people = session.scalars(select(AnnotatorRow.id).where(AnnotatorRow.name.in_(list(annotators)))).all()
+        where, params = where + " AND a.annotator_id IN :people", {**params, "people": list(people) or [-1]}
+    found = _load_annotations(session, where, params, {doc_id: document})
     return sorted(found, key=lambda a: (a.start, -a.end, a.label, a.uuid))
 
 
 def _annotations(session: Session, query: Any) -> list[Annotation]:
-    rows = session.scalars(query).all()
-    if not rows:
-        return []
+    ids = [r.id for r in session.scalars(query)]
+    return _load_annotations(session, "a.id IN :ids", {"ids": ids}, None) if ids else []
+
+
+_LOAD_SQL = """
+SELECT a.id, a.uuid, a.document_id, a.annotator_id, a.label_id, a.subtype_id, a.attributes, a.note, a.origin,
+       a.created, a.modified, a.version, f.start, f."end"
+FROM annotations a LEFT JOIN fragments f ON f.annotation_id = a.id
+WHERE {where}
+ORDER BY a.id, f.start
+"""
+_ORIGINS = {o.value: o for o in Origin}
+
+
+def _load_annotations(session: Session, where: str, params: dict[str, Any], docs: dict[int, str] | None) -> list[Annotation]:
+    """Annotations read with one flat query and no per-value type processing, so a document's 10,000 annotations
+    load in tens of milliseconds (the ORM took a quarter of a second)."""
     names = label_names(session)
     people = dict(session.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
-    docs = dict(
-        session.execute(
-            select(DocumentRow.id, DocumentRow.uuid).where(DocumentRow.id.in_({r.document_id for r in rows}))
+    statement = text(_LOAD_SQL.format(where=where))
+    for name, value in params.items():
+        if isinstance(value, list):
+            statement = statement.bindparams(bindparam(name, expanding=True))
+    rows = session.execute(statement, params).all()
+    if docs is None:
+        doc_ids = {r[2] for r in rows}
+        docs = dict(session.execute(select(DocumentRow.id, DocumentRow.uuid).where(DocumentRow.id.in_(doc_ids))).tuples().all())
+    found: list[Annotation] = []
+    fragments: list[Fragment] = []
+    for i, r in enumerate(rows):
+        if r[12] is not None:
+            fragments.append(Fragment(r[12], r[13]))
+        if i + 1 < len(rows) and rows[i + 1][0] == r[0]:
+            continue
+        found.append(
+            Annotation(
+                uuid=r[1], document=docs[r[2]], annotator=people[r[3]], label=names[r[4]],
+                subtype=names[r[5]] if r[5] else None, fragments=tuple(fragments), attributes=_json(r[6]),
+                note=r[7], origin=_ORIGINS[r[8]], created=_utc(r[9]), modified=_utc(r[10]), version=r[11],
+            )  # fmt: skip
         )
-        .tuples()
-        .all()
-    )
-    return [
-        Annotation(
-            uuid=r.uuid,
-            document=docs[r.document_id],
-            annotator=people[r.annotator_id],
-            label=names[r.label_id],
-            subtype=names[r.subtype_id] if r.subtype_id else None,
-            fragments=tuple(Fragment(f.start, f.end) for f in r.fragments),
-            attributes=dict(r.attributes or {}),
-            note=r.note,
-            origin=Origin(r.origin),
-            created=r.created,
-            modified=r.modified,
-            version=r.version,
-        )  # fmt: skip
-        for r in rows
-    ]
+        fragments = []
+    return found
+
+
+def _json(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    return json.loads(value) if value and value != "{}" else {}
+
+
+def _utc(value: Any) -> datetime:
+    """A stored timestamp as an aware UTC datetime (SQLite gives text, PostgreSQL a datetime)."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 # -- relations -------------------------------------------------------------------------------------------

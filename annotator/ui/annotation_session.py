@@ -6,6 +6,7 @@ back here through `_on_command`, so the view always shows what the database hold
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTime, Signal
@@ -19,7 +20,7 @@ from annotator.services import documents
 from annotator.services.annotating import Annotating
 from annotator.services.project import Project
 from annotator.ui import commands
-from annotator.ui.widgets.highlighter import Mark
+from annotator.ui.widgets.span_painter import Mark
 
 
 class AnnotationSession(QObject):
@@ -43,7 +44,9 @@ class AnnotationSession(QObject):
         self.annotations: dict[str, Annotation] = {}
         self.relations: list[Relation] = []
         self.current: Annotation | None = None
+        self.my_count = 0
         self.status = Status.NOT_STARTED
+        self._colours: dict[tuple[str, str | None], str] = {}
 
     @property
     def annotator(self) -> str:
@@ -52,6 +55,7 @@ class AnnotationSession(QObject):
     # -- loading --------------------------------------------------------------------------------------
 
     def open(self, uuid: str) -> None:
+        self._colours = {}  # the scheme may have changed since the last document
         self.document = documents.get_document(self.project, uuid)
         self.offsets = OffsetMap(self.document.text)
         self._load_layers()
@@ -63,6 +67,7 @@ class AnnotationSession(QObject):
         assert self.document is not None
         found = self.service.annotations(self.document.uuid, [self.annotator, *self.colleagues])
         self.annotations = {a.uuid: a for a in found}
+        self.my_count = sum(1 for a in found if self.is_mine(a))
         self.relations = self.service.relations(self.document.uuid)
 
     def set_colleagues(self, names: list[str]) -> None:
@@ -83,15 +88,23 @@ class AnnotationSession(QObject):
     def is_mine(self, ann: Annotation) -> bool:
         return ann.annotator == self.annotator
 
-    def span_annotations(self) -> list[Annotation]:
-        return sorted((a for a in self.annotations.values() if a.fragments), key=lambda a: (a.start, -a.end, a.uuid))
+    def nearest(self, ann: Annotation, limit: int) -> list[Annotation]:
+        """My other span annotations closest to ann, nearest first (the likely ends of a relation)."""
+        mine = (a for a in self.annotations.values() if a.fragments and a.uuid != ann.uuid and self.is_mine(a))
+        return heapq.nsmallest(limit, mine, key=lambda a: (abs(a.start - ann.start), a.start))
 
     def document_labels(self) -> dict[str, Annotation]:
         """My document-level annotations by label."""
         return {a.label: a for a in self.annotations.values() if not a.fragments and self.is_mine(a)}
 
+    def colour(self, label: str, subtype: str | None) -> str:
+        key = (label, subtype)
+        if key not in self._colours:
+            self._colours[key] = self.project.scheme.colour(label, subtype)
+        return self._colours[key]
+
     def marks_of(self, ann: Annotation) -> list[Mark]:
-        colour = self.project.scheme.colour(ann.label, ann.subtype)
+        colour = self.colour(ann.label, ann.subtype)
         to_qt = self.offsets.to_qt
         return [Mark(to_qt(f.start), to_qt(f.end), ann.uuid, colour, self.is_mine(ann)) for f in ann.fragments]
 
@@ -198,12 +211,13 @@ class AnnotationSession(QObject):
         if self.document is None or document != self.document.uuid:
             return
         if event == "stored" and isinstance(payload, Annotation):
+            self.my_count += payload.uuid not in self.annotations
             self.annotations[payload.uuid] = payload
             self.annotation_stored.emit(payload)
             if self.current is not None and self.current.uuid == payload.uuid:
                 self.select(payload)
         elif event == "removed" and isinstance(payload, str):
-            self.annotations.pop(payload, None)
+            self.my_count -= self.annotations.pop(payload, None) is not None
             self.annotation_removed.emit(payload)
             if self.current is not None and self.current.uuid == payload:
                 self.select(None)

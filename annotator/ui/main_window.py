@@ -92,14 +92,13 @@ class MainWindow(QMainWindow):
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Cannot open the document", str(exc))
             return
-        self.navigator.choose(uuid)
+        self.navigator.show_current(uuid)
         self.reader.view.setFocus()
 
     def _count_changed(self) -> None:
         """Keep the navigator's count of my annotations in step without reloading the whole list."""
         if self.session.document is not None:
-            mine = sum(1 for a in self.session.annotations.values() if self.session.is_mine(a))
-            self.navigator.model.update_summary(self.session.document.uuid, annotation_count=mine)
+            self.navigator.model.update_summary(self.session.document.uuid, annotation_count=self.session.my_count)
 
     def load_samples(self) -> None:
         report = samples.load_samples(self.project, self.session.annotator)

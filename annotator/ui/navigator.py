@@ -68,13 +68,23 @@ class Navigator(QWidget):
             self._current = uuid
             self.document_chosen.emit(uuid)
 
-    def choose(self, uuid: str) -> None:
+    def show_current(self, uuid: str) -> None:
+        """Select uuid's row without announcing it (the document is being opened already)."""
+        self._current = uuid
         row = self.model.row_of(uuid)
         if row >= 0:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
-        elif uuid != self._current:
-            self._current = uuid
+
+    def choose(self, uuid: str) -> None:
+        """Show uuid as the current document; announces it only when it was not current already."""
+        row = self.model.row_of(uuid)
+        announce = uuid != self._current
+        self._current = uuid
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        if announce:
             self.document_chosen.emit(uuid)
 
     def step(self, delta: int) -> None:

@@ -61,12 +61,12 @@ class ReaderPane(QWidget):
         self._outline()
 
     def _on_annotation_stored(self, ann: Annotation) -> None:
-        self.view.highlighter.remove_marks(ann.uuid)
-        self.view.highlighter.add_marks(self.session.marks_of(ann))
+        self.view.remove_marks(ann.uuid)
+        self.view.add_marks(self.session.marks_of(ann))
         self._outline()
 
     def _on_annotation_removed(self, uuid: str) -> None:
-        self.view.highlighter.remove_marks(uuid)
+        self.view.remove_marks(uuid)
         self._outline()
 
     def _outline(self, hovered: Annotation | None = None) -> None:

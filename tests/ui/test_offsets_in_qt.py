@@ -22,7 +22,8 @@ def test_qt_positions_address_the_same_characters(qapp, text: str) -> None:
             continue
         q = mapping.to_qt(i)
         width = len(ch.encode("utf-16-le"))
-        assert units[2 * q : 2 * q + width].decode("utf-16-le") == ch
+        shown = units[2 * q : 2 * q + width].decode("utf-16-le")
+        assert shown == ch or (q == 0 and ch == "\ufeff" and shown == "\u2060")  # a second leading BOM
     for i, ch in enumerate(text):
         # each line break (CRLF, lone CR, lone LF) is one paragraph break, at the position of its first character
         if ch == "\r" or (ch == "\n" and text[i - 1 : i] != "\r"):

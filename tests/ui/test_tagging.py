@@ -1,11 +1,11 @@
 """The annotate flow driven through the real widgets: select, press a key, check what the database holds."""
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCharFormat
 
 from annotator.core.model import Status
 from annotator.services import documents
 from annotator.services.annotating import Annotating
+from annotator.ui.widgets.span_painter import segments
 from tests.ui.conftest import select_text
 
 
@@ -48,11 +48,19 @@ def test_overlapping_and_nested_spans(qtbot, window, tricky_doc) -> None:
     assert sorted(a.label for a in stored(window, tricky_doc)) == ["attribution", "claim", "framing"]
     position = window.session.offsets.to_qt(tricky_doc.text.index("taxes"))
     assert [a.label for a in window.session.at(position)] == ["claim", "attribution"]
-    block = window.reader.view.document().findBlock(position)
-    ranges = block.layout().formats()  # keep the list alive while reading its formats
-    styles = [(r.format.background().color().alpha(), r.format.underlineStyle()) for r in ranges]
-    # where the claim lies inside the attribution: tinted by the claim, underlined in the attribution's colour
-    assert any(alpha > 0 and style != QTextCharFormat.UnderlineStyle.NoUnderline for alpha, style in styles)
+    view = window.reader.view
+    block = view.document().findBlock(position)
+    plan = segments(view.marks.marks_in_block(block.blockNumber()), block.position(), block.length() - 1)
+    assert [len(covering) for _, _, covering in plan] == [1, 2, 1, 2, 1]  # attribution holds "minister" and part of the claim
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+
+    def paper_at(quote: str):
+        rect = view.range_rects(*[window.session.offsets.to_qt(tricky_doc.text.index(quote) + k) for k in (0, 1)])[0]
+        return image.pixelColor(int(rect.left()) + 1, int(rect.top()) + 1).name()
+
+    plain, attribution, nested = paper_at("Headline"), paper_at("said"), paper_at("taxes")
+    assert len({plain, attribution, nested}) == 3  # each layer of nesting shows
 
 
 def test_discontinuous_span_from_the_panel(qtbot, window, tricky_doc) -> None:

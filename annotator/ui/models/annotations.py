@@ -27,6 +27,7 @@ class AnnotationListModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Annotation] = []
         self._keys: list[tuple[int, int, str]] = []
+        self._key_of: dict[str, tuple[int, int, str]] = {}
         self.text = ""
         self.colour_of: Any = lambda ann: "#9e9e9e"
 
@@ -34,6 +35,7 @@ class AnnotationListModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = sorted(rows, key=_key)
         self._keys = [_key(a) for a in self._rows]
+        self._key_of = {a.uuid: k for a, k in zip(self._rows, self._keys, strict=True)}
         self.text = text
         self.endResetModel()
 
@@ -44,17 +46,19 @@ class AnnotationListModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, ann)
         self._keys.insert(row, _key(ann))
+        self._key_of[ann.uuid] = _key(ann)
         self.endInsertRows()
 
     def remove(self, uuid: str) -> None:
         row = self.row_of(uuid)
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row], self._keys[row]
+            del self._rows[row], self._keys[row], self._key_of[uuid]
             self.endRemoveRows()
 
     def row_of(self, uuid: str) -> int:
-        return next((i for i, a in enumerate(self._rows) if a.uuid == uuid), -1)
+        key = self._key_of.get(uuid)
+        return -1 if key is None else bisect_left(self._keys, key)
 
     def annotation(self, row: int) -> Annotation:
         return self._rows[row]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer
@@ -25,7 +26,25 @@ from annotator.core.scheme import AttributeDef, AttributeKind, Scope
 from annotator.ui.annotation_session import AnnotationSession
 
 NONE = "—"
+RELATION_CANDIDATES = 40  # link targets offered: my annotations nearest to the current one
 NOTE_DELAY_MS = 700  # a note is saved this long after the last keystroke (and when focus leaves)
+
+
+class LazyComboBox(QComboBox):
+    """A combo box that asks for its items only when it is opened (or explicitly filled)."""
+
+    def __init__(self, items: Callable[[], list[tuple[str, str]]]):
+        super().__init__()
+        self._items = items
+
+    def fill(self) -> None:
+        if self.count() == 0:
+            for text, data in self._items():
+                self.addItem(text, data)
+
+    def showPopup(self) -> None:  # noqa: N802
+        self.fill()
+        super().showPopup()
 
 
 class AnnotationPanel(QWidget):
@@ -48,7 +67,7 @@ class AnnotationPanel(QWidget):
         self.relations = QListWidget()
         self.relations.setMaximumHeight(100)
         self.relation_type = QComboBox()
-        self.relation_target = QComboBox()
+        self.relation_target = LazyComboBox(self._relation_candidates)
         self.link_button = QPushButton("Link")
         self.unlink_button = QPushButton("Unlink")
         self.delete_button = QPushButton("Delete annotation")
@@ -136,7 +155,7 @@ class AnnotationPanel(QWidget):
         self._loading = False
 
     def _show_relations(self, ann: Annotation) -> None:
-        others = {a.uuid: a for a in self.session.annotations.values()}
+        others = self.session.annotations
         text = self.session.document.text if self.session.document else ""
         for rel in self.session.related_to(ann.uuid):
             other = others.get(rel.target if rel.source == ann.uuid else rel.source)
@@ -146,10 +165,16 @@ class AnnotationPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, rel)
             self.relations.addItem(item)
         self.relation_type.addItems([r.name for r in self.session.project.scheme.relation_types])
-        for other in self.session.span_annotations():
-            if other.uuid != ann.uuid and self.session.is_mine(other):
-                excerpt = " … ".join(other.covered_texts(text))[:50]
-                self.relation_target.addItem(f"{other.label}: {excerpt}", other.uuid)
+
+    def _relation_candidates(self) -> list[tuple[str, str]]:
+        """Offered when the target list opens, not on every refresh: a document may hold 10,000 annotations."""
+        if self.ann is None:
+            return []
+        text = self.session.document.text if self.session.document else ""
+        return [
+            (f"{other.label}: {' … '.join(other.covered_texts(text))[:50]}", other.uuid)
+            for other in self.session.nearest(self.ann, RELATION_CANDIDATES)
+        ]
 
     def _attribute_widget(self, definition: AttributeDef, value: AttributeValue) -> QWidget:
         if definition.kind is AttributeKind.CHOICE:
@@ -219,6 +244,7 @@ class AnnotationPanel(QWidget):
             self.session.add_fragment(self.ann, fragment)
 
     def _on_link(self) -> None:
+        self.relation_target.fill()
         target = self.session.annotations.get(self.relation_target.currentData())
         if self.ann is not None and target is not None and self.relation_type.currentText():
             self.session.relate(self.relation_type.currentText(), self.ann, target)

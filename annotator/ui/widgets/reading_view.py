@@ -23,7 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
-from annotator.ui.widgets.highlighter import Mark, SpanHighlighter
+from annotator.ui.widgets.span_painter import Mark, SpanPainter
 
 BASE_POINT_SIZE = 12
 MIN_ZOOM, MAX_ZOOM = -6, 16
@@ -43,7 +43,7 @@ class ReadingView(QPlainTextEdit):
         self.setMouseTracking(True)
         self.setCursorWidth(2)
         self.document().setDocumentMargin(24)
-        self.highlighter = SpanHighlighter(self.document())
+        self.marks = SpanPainter(self.document())
         self.describe: Callable[[int], str] = lambda _pos: ""
         self._outlined: list[Mark] = []
         self._related: list[Mark] = []
@@ -55,10 +55,18 @@ class ReadingView(QPlainTextEdit):
 
     def show_text(self, text: str, marks: list[Mark]) -> None:
         self._outlined, self._related = [], []
-        self.highlighter.setDocument(None)  # no highlighting pass over the text while it is being set
         self.setPlainText(text)
-        self.highlighter.setDocument(self.document())
-        self.highlighter.set_marks(marks)
+        self.marks.document = self.document()
+        self.marks.set_marks(marks)
+        self.viewport().update()
+
+    def add_marks(self, marks: list[Mark]) -> None:
+        self.marks.add_marks(marks)
+        self.viewport().update()
+
+    def remove_marks(self, uuid: str) -> None:
+        self.marks.remove_marks(uuid)
+        self.viewport().update()
 
     def set_outlines(self, current: list[Mark], related: list[Mark]) -> None:
         self._outlined, self._related = current, related
@@ -104,6 +112,7 @@ class ReadingView(QPlainTextEdit):
     # -- painting: outline the current annotation, dash the ones related to it ----------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        self._paint_marks(event)
         super().paintEvent(event)
         if not (self._outlined or self._related):
             return
@@ -115,6 +124,21 @@ class ReadingView(QPlainTextEdit):
                 painter.setPen(pen)
                 for rect in self.range_rects(mark.start, mark.end):
                     painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
+        painter.end()
+
+    def _paint_marks(self, event: QPaintEvent) -> None:
+        """Highlights under the text, for the blocks in the area being repainted only."""
+        painter = QPainter(self.viewport())
+        painter.setClipRect(event.rect())
+        offset, bottom = self.contentOffset(), event.rect().bottom()
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > bottom:
+                break
+            if block.isVisible() and geometry.bottom() >= event.rect().top():
+                self.marks.paint_block(painter, block, geometry.top(), geometry.left())
+            block = block.next()
         painter.end()
 
     def range_rects(self, start: int, end: int) -> list[QRectF]:
