@@ -63,6 +63,7 @@ class ImportDialog(QDialog):
         self._mappings: dict[Path, dict[str, str]] = {}
 
         self.paths_list = QListWidget()
+        self.paths_list.setMinimumHeight(70)
         self.paths_list.currentItemChanged.connect(self._on_paths_current_changed)
         add_files = QPushButton("Add files…")
         add_files.clicked.connect(self._on_add_files_requested)
@@ -110,10 +111,10 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Files, folders (read recursively) and zip archives to import:"))
-        layout.addWidget(self.paths_list, 1)
+        layout.addWidget(self.paths_list, 1)  # the preview gets most of the room
         layout.addLayout(row)
         layout.addLayout(form)
-        layout.addWidget(self.preview, 2)
+        layout.addWidget(self.preview, 4)
         layout.addWidget(self.summary)
         layout.addWidget(self.details)
         layout.addWidget(self.buttons)

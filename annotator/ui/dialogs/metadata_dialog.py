@@ -84,6 +84,7 @@ class MetadataDialog(QDialog):
         form = QFormLayout()
         for name, label in EDITABLE.items():
             edit = QLineEdit(getattr(self.document, name))
+            edit.setCursorPosition(0)  # show the start of a long title or URL
             edit.setObjectName(name)
             self.fields[name] = edit
             form.addRow(label + ":", edit)
@@ -113,6 +114,7 @@ class MetadataDialog(QDialog):
             self.extra.setItem(row, 1, QTableWidgetItem(value if isinstance(value, str) else repr(value)))
 
         self.collections_list = QListWidget()
+        self.collections_list.setMaximumHeight(110)
         self.original_collections = set(collections.collections_of(project, uuid))
         for found in collections.list_collections(project):
             self._add_collection_item(found.name, found.name in self.original_collections)

@@ -51,6 +51,8 @@ class TablePreview(QGroupBox):
         self.table = QTableWidget()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setMinimumHeight(160)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
         layout.addLayout(grid)
