@@ -63,14 +63,13 @@ def read_docx(path: Path, options: ReadOptions) -> Iterator[DocumentBundle]:
     check_zip(path)
     try:
         document = docx.Document(str(path))
+        text, props = docx_text(document), _properties(document)
     except (PackageNotFoundError, zipfile.BadZipFile) as exc:
         raise InputError(f"not a readable Word .docx file ({exc})", str(path)) from None
     except Exception as exc:  # a damaged package fails in many ways inside python-docx and lxml
         raise InputError(f"not a readable Word .docx file ({type(exc).__name__}: {exc})", str(path)) from None
-    text = docx_text(document)
     if not text.strip():
         raise InputError("the Word file holds no text", str(path))
-    props = _properties(document)
     yield DocumentBundle(
         Document(
             text=text,

@@ -288,6 +288,8 @@ def json_rows(path: Path, options: ReadOptions, data: bytes | None = None) -> Ro
 def _object(path: Path, number: int, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InputError(f"each article must be a JSON object, not {type(value).__name__}", str(path), number)
+    if value.get("format") == "media-annotator":  # its annotations would end up as metadata here
+        raise InputError("this is the native format; import it with --format jsonl (or name it .jsonl)", str(path))
     return flatten(value)
 
 

@@ -144,6 +144,10 @@ def test_native_jsonl_is_not_taken_for_a_batch(tmp_path) -> None:
     plain = tmp_path / "articles.jsonl"
     plain.write_text('{"text": "An article.", "format": "something else"}\n')
     assert detect(plain).name == "articles-json"
+    renamed = tmp_path / "export.json"
+    renamed.write_text(samples_path().read_text(encoding="utf-8").splitlines()[0], encoding="utf-8")
+    with pytest.raises(InputError, match="this is the native format; import it with --format jsonl"):
+        docs(read_json_batch, renamed)
 
 
 def test_preview_shows_rows_columns_and_the_mapping(tmp_path) -> None:
