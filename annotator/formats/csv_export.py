@@ -14,6 +14,7 @@ import csv
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from annotator.core.scheme import Scheme
 from annotator.formats._common import Sentences
@@ -78,4 +79,59 @@ def write_csv(bundles: Iterable[DocumentBundle], path: Path, options: WriteOptio
                     + [json.dumps(other, ensure_ascii=False) if other else ""]
                 )
                 rows += 1
+    return rows
+
+
+def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Path, options: WriteOptions) -> int:
+    """The same file as write_csv, from documents whose annotations come as plain records (the export service's
+    fast path: uuid, annotator, label, subtype, spans, attributes, note, origin, created, modified)."""
+    attributes = attribute_names(options.extra.get("scheme"))
+    known = set(attributes)
+    header = DOCUMENT_COLUMNS + ANNOTATION_COLUMNS + [f"attr_{a}" for a in attributes] + ["attributes_other"]
+    no_attributes = [""] * (len(attributes) + 1)
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(header)
+        for doc, annotations, _relations, _status in records:
+            text = doc.text
+            sentences = Sentences(text) if annotations else None
+            metadata = json.dumps(doc.metadata, ensure_ascii=False) if doc.metadata else ""
+            doc_cells = [doc.uuid, doc.title, doc.outlet, doc.author, doc.published, doc.language, doc.source, metadata]
+            lines = []
+            for uuid, annotator, label, subtype, spans, attrs, note, origin, created, modified in annotations:
+                if spans:
+                    first, last = spans[0][0], (spans[0][1] if len(spans) == 1 else max(e for _, e in spans))
+                    where = ";".join(f"{s}-{e}" for s, e in spans)
+                    covered = " … ".join(text[s:e] for s, e in spans)
+                    sentence = sentences.around(first, last)  # type: ignore[union-attr]
+                else:
+                    first = last = where = covered = sentence = ""
+                if attrs:
+                    other = {k: v for k, v in attrs.items() if k not in known}
+                    tail = [_cell(attrs.get(a)) for a in attributes]
+                    tail.append(json.dumps(other, ensure_ascii=False) if other else "")
+                else:
+                    tail = no_attributes
+                lines.append(
+                    doc_cells
+                    + [
+                        uuid,
+                        annotator,
+                        label,
+                        subtype or "",
+                        first,
+                        last,
+                        where,
+                        covered,
+                        sentence,
+                        note,
+                        origin,
+                        created,
+                        modified,
+                    ]  # fmt: skip
+                    + tail
+                )
+            out.writerows(lines)
+            rows += len(lines)
     return rows

@@ -6,7 +6,6 @@ The JSON Schema is resources/native_jsonl.schema.json.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -181,21 +180,22 @@ def write_jsonl(bundles: Iterable[DocumentBundle], path: Path, options: WriteOpt
     return count
 
 
-def write_prepared(
-    records: Iterable[tuple[Document, list[str], list[Relation], dict[str, Status]]], path: Path
-) -> tuple[int, int]:
-    """The native JSONL from documents whose annotation records are already JSON text (the export service's
-    fast path on SQLite builds them in the database). Same lines as write_jsonl; returns (documents, annotations)."""
-    documents = annotations = 0
+def write_prepared(records: Iterable[tuple[Document, list[Any], list[Relation], dict[str, Status]]], path: Path) -> int:
+    """The same lines as write_jsonl, from documents whose annotations come as plain records (the export
+    service's fast path: uuid, annotator, label, subtype, spans, attributes, note, origin, created, modified,
+    times already in isoformat). Returns the number of documents."""
+    documents = 0
     dumps = orjson.dumps
-    slot = f"annotations-{uuid.uuid4()}"  # a placeholder no document can contain
-    marker = b'"annotations":"' + slot.encode() + b'"'
     with path.open("wb") as f:
-        for doc, records_json, relations, status in records:
+        for doc, annotations, relations, status in records:
+            text = doc.text
             record = _record(DocumentBundle(doc, [], relations, status))
-            record["annotations"] = slot
-            before, _, after = dumps(record).partition(marker)
-            f.write(before + b'"annotations":[' + ",".join(records_json).encode() + b"]" + after + b"\n")
+            record["annotations"] = [
+                {"id": a[0], "annotator": a[1], "label": a[2], "subtype": a[3],
+                 "fragments": [{"start": s, "end": e, "text": text[s:e]} for s, e in a[4]],
+                 "attributes": a[5], "note": a[6], "origin": a[7], "created": a[8], "modified": a[9]}
+                for a in annotations
+            ]  # fmt: skip
+            f.write(dumps(record, option=orjson.OPT_APPEND_NEWLINE))
             documents += 1
-            annotations += len(records_json)
-    return documents, annotations
+    return documents

@@ -46,3 +46,24 @@ def test_every_annotation_is_one_row_with_its_exact_text(bundle) -> None:
         assert record["text"] == " … ".join(ann.covered_texts(text))
         assert record["note"] == ann.note
         assert record["fragments"] == ";".join(f"{f.start}-{f.end}" for f in ann.fragments)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(bundles(fragments=3, notes=True, attributes=True, document_level=True))
+def test_sqlite_fast_path_writes_what_the_generic_writer_writes(tmp_path_factory, bundle) -> None:
+    from annotator.formats.jsonl import write_jsonl
+    from annotator.services import importing
+    from annotator.services.project import Project
+
+    folder = tmp_path_factory.mktemp("fast")
+    write_jsonl([bundle], folder / "in.jsonl", WriteOptions())
+    project = Project.open(folder / "p.sqlite")
+    try:
+        assert not importing.import_paths(project, [folder / "in.jsonl"], "tester", "jsonl").failed
+        exporting.export(project, "csv", folder / "fast.csv")
+        write_csv(exporting.bundles(project), folder / "generic.csv", WriteOptions(extra={"scheme": project.scheme}))
+    finally:
+        project.close()
+    assert (folder / "fast.csv").read_bytes() == (folder / "generic.csv").read_bytes()

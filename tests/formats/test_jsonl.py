@@ -93,4 +93,5 @@ def test_sqlite_fast_path_writes_what_the_generic_writer_writes(tmp_path_factory
         project.close()
     read = lambda path: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]  # noqa: E731
     assert read(fast) == read(generic)
+    assert fast.read_bytes() == generic.read_bytes()
     assert len(read(fast)[0]["annotations"]) == len(bundle.annotations)
