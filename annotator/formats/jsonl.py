@@ -19,6 +19,7 @@ from annotator.core.text import newline_style, sha256_of
 from annotator.formats.registry import DocumentBundle, ReadOptions, WriteOptions, reader, writer
 
 FORMAT_VERSION = 1
+_ORIGINS = {o.value: o for o in Origin}  # a dict look-up: Origin(value) costs more than the rest of a record
 
 
 def bundle_to_json(bundle: DocumentBundle) -> dict[str, Any]:
@@ -104,7 +105,7 @@ def _annotation(doc: Document, data: dict[str, Any], options: ReadOptions) -> An
     return Annotation(
         document=doc.uuid, annotator=options.annotator or str(data["annotator"]), label=str(data["label"]),
         fragments=tuple(fragments), subtype=data.get("subtype") or None, attributes=dict(data.get("attributes") or {}),
-        note=str(data.get("note", "")), origin=Origin(data.get("origin", "imported")),
+        note=str(data.get("note", "")), origin=_ORIGINS.get(data.get("origin", "imported")) or Origin(data["origin"]),
         uuid=str(data.get("id") or Annotation("", "", "").uuid), created=_time(data.get("created")),
         modified=_time(data.get("modified")),
     )  # fmt: skip
