@@ -14,11 +14,13 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
 from annotator.core.scheme import Scope
 from annotator.services import documents, samples
+from annotator.services.importing import ImportReport
 from annotator.services.project import Project
 from annotator.settings import Settings
 from annotator.ui import menus
 from annotator.ui.annotation_list import AnnotationList
 from annotator.ui.annotation_session import AnnotationSession
+from annotator.ui.dialogs.import_dialog import DropImporter
 from annotator.ui.navigator import Navigator
 from annotator.ui.reader_pane import ReaderPane
 from annotator.ui.widgets.annotation_panel import AnnotationPanel
@@ -67,7 +69,9 @@ class MainWindow(QMainWindow):
         self.session.annotation_stored.connect(lambda _a: self._count_changed())
         self.session.annotation_removed.connect(lambda _u: self._count_changed())
         self.annotation_list.annotation_chosen.connect(self.reader.show_annotation)
+        self.review_windows: list[QWidget] = []
         menus.build(self)
+        DropImporter(self, lambda: self.project, lambda: self.session.annotator, self.after_import)
         self._restore_layout()
         self.refresh_documents()
 
@@ -99,6 +103,16 @@ class MainWindow(QMainWindow):
         """Keep the navigator's count of my annotations in step without reloading the whole list."""
         if self.session.document is not None:
             self.navigator.model.update_summary(self.session.document.uuid, annotation_count=self.session.my_count)
+
+    def after_import(self, report: ImportReport) -> None:
+        self.refresh_documents()
+        if report.imported or report.duplicates or report.failed:
+            self.statusBar().showMessage(f"Import: {report.summary()}", 10000)
+
+    def metadata_changed(self) -> None:
+        self.refresh_documents()
+        if self.session.document is not None:
+            self.session.open(self.session.document.uuid)
 
     def load_samples(self) -> None:
         report = samples.load_samples(self.project, self.session.annotator)

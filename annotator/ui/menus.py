@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QCursor, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMenu
 
 from annotator.core.model import Status
 from annotator.core.scheme import Scope
-from annotator.services import exporting, importing
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -82,7 +81,9 @@ def build(window: MainWindow) -> None:
 
     person = bar.addMenu("&Annotator")
     window.add_action(person, "&Switch annotator…", lambda: _switch(window))
+    window.add_action(document, "Edit &metadata…", lambda: edit_metadata(window), "Ctrl+M")
     window.review_menu = bar.addMenu("&Review")
+    build_review(window)
 
 
 def fill_labels(window: MainWindow) -> None:
@@ -168,21 +169,64 @@ def _search_corpus(window: MainWindow) -> None:
     window.navigator.filter_box.selectAll()
 
 
-def import_files(window: MainWindow) -> None:
-    files, _ = QFileDialog.getOpenFileNames(window, "Import articles or annotated files")
-    if files:
-        report = importing.import_paths(window.project, [Path(f) for f in files], window.session.annotator)
-        window.refresh_documents()
-        if report.failed:
-            QMessageBox.warning(window, "Import", "\n".join(reason for _, reason in report.failed))
-        window.statusBar().showMessage(f"Import: {report.summary()}", 8000)
+def import_files(window: MainWindow, paths: list[Path] | None = None) -> None:
+    from annotator.ui.dialogs.import_dialog import run_import
+
+    report = run_import(window, window.project, window.session.annotator, paths or [])
+    window.after_import(report)
 
 
 def export_dataset(window: MainWindow) -> None:
-    path, _ = QFileDialog.getSaveFileName(window, "Export all documents and annotations", "dataset.jsonl")
-    if path:
-        report = exporting.export(window.project, "jsonl", Path(path))
+    from annotator.ui.dialogs.export_dialog import run_export
+
+    report = run_export(window, window.project)
+    if report is not None:
         window.statusBar().showMessage(f"Exported {report.documents} documents, {report.annotations} annotations", 8000)
+
+
+def edit_metadata(window: MainWindow) -> None:
+    from annotator.ui.dialogs.metadata_dialog import edit_metadata as run_dialog
+
+    if window.session.document is not None:
+        uuid = window.session.document.uuid
+        run_dialog(window, window.project, uuid, window.session.annotator, window.session.undo_stack,
+                   notify=lambda _uuid: window.metadata_changed())  # fmt: skip
+
+
+def build_review(window: MainWindow) -> None:
+    """Compare, agreement, adjudication and merging: each opens its own window."""
+    menu = window.review_menu
+    window.add_action(menu, "&Compare annotators…", lambda: _open_window(window, "compare"), "Ctrl+Shift+C")
+    window.add_action(menu, "&Agreement report…", lambda: _open_window(window, "agreement"))
+    window.add_action(menu, "A&djudicate (gold standard)…", lambda: _open_window(window, "adjudicate"))
+    menu.addSeparator()
+    window.add_action(menu, "&Merge another project…", lambda: _open_window(window, "merge"))
+
+
+def _open_window(window: MainWindow, which: str) -> None:
+    document = window.session.document.uuid if window.session.document else None
+    project, me = window.project, window.session.annotator
+    if which == "compare":
+        from annotator.ui.compare_view import CompareWindow
+
+        opened = CompareWindow(project, None, document)
+    elif which == "adjudicate":
+        from annotator.ui.adjudication_view import AdjudicationWindow
+
+        opened = AdjudicationWindow(project, me, None, document)
+    elif which == "agreement":
+        from annotator.ui.dialogs.agreement_dialog import AgreementDialog
+
+        opened = AgreementDialog(project, window)
+    else:
+        from annotator.ui.dialogs.merge_dialog import MergeDialog
+
+        dialog = MergeDialog(project, me, window)
+        dialog.exec()
+        window.refresh_documents()
+        return
+    window.review_windows.append(opened)  # keep a reference: a window without one would be collected
+    opened.show()
 
 
 def edit_scheme(window: MainWindow) -> None:

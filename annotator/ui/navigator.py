@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.core.model import DocumentSummary
-from annotator.services import search
+from annotator.services import collections, search
 from annotator.services.project import Project
 from annotator.ui.models.documents import DocumentTableModel
 
@@ -22,6 +22,9 @@ class Navigator(QWidget):
         self.filter_box.setClearButtonEnabled(True)
         self.search_texts = QCheckBox("Search texts")
         self.search_texts.setToolTip("Find documents whose text contains these words (corpus search)")
+        self.collection_box = QComboBox()
+        self.collection_box.setToolTip("Show the documents of one collection")
+        self.collection_box.activated.connect(lambda _i: self._apply_filter())
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -34,6 +37,7 @@ class Navigator(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.filter_box, 1)
         top.addWidget(self.search_texts)
+        top.addWidget(self.collection_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -44,15 +48,25 @@ class Navigator(QWidget):
         self._current = ""
 
     def set_rows(self, rows: list[DocumentSummary]) -> None:
+        chosen = self.collection_box.currentData()
+        self.collection_box.clear()
+        self.collection_box.addItem("All documents", None)
+        for collection in collections.list_collections(self.project):
+            self.collection_box.addItem(collection.name, collection.name)
+        self.collection_box.setCurrentIndex(max(0, self.collection_box.findData(chosen)))
         self.model.set_rows(rows)
-        self._reselect()
+        self._apply_filter()
 
     def _apply_filter(self) -> None:
         text = self.filter_box.text()
+        only: set[str] | None = None
+        if self.collection_box.currentData():
+            only = set(collections.document_uuids(self.project, self.collection_box.currentData()))
         if self.search_texts.isChecked() and text.strip():
-            self.model.set_filter("", search.documents_containing(self.project, text))
+            found = search.documents_containing(self.project, text)
+            self.model.set_filter("", found if only is None else only & found)
         else:
-            self.model.set_filter(text)
+            self.model.set_filter(text, only)
         self._reselect()
 
     def _reselect(self) -> None:
