@@ -5,12 +5,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from annotator.core.model import Annotation
+from annotator.ui.models.base import FlatTableModel, Index
 
-Index = QModelIndex | QPersistentModelIndex
 EXCERPT = 80
 
 
@@ -18,7 +18,7 @@ def _key(ann: Annotation) -> tuple[int, int, str]:
     return (ann.start, -ann.end, ann.uuid)
 
 
-class AnnotationListModel(QAbstractTableModel):
+class AnnotationListModel(FlatTableModel):
     POSITION, LABEL, TEXT, ANNOTATOR = range(4)
     HEADERS = ("At", "Label", "Text", "By")
     AnnotationRole = Qt.ItemDataRole.UserRole + 1
@@ -63,16 +63,8 @@ class AnnotationListModel(QAbstractTableModel):
     def annotation(self, row: int) -> Annotation:
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def visible_rows(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -9,17 +9,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from annotator.core.model import DocumentSummary, Status
-
-Index = QModelIndex | QPersistentModelIndex
+from annotator.ui.models.base import FlatTableModel, Index
 
 STATUS_TEXT = {Status.NOT_STARTED: "", Status.IN_PROGRESS: "in progress", Status.DONE: "done"}
 BATCH = 500
 
 
-class DocumentTableModel(QAbstractTableModel):
+class DocumentTableModel(FlatTableModel):
     TITLE, OUTLET, DATE, STATUS, COUNT = range(5)
     HEADERS = ("Title", "Outlet", "Date", "My status", "Mine")
     UuidRole = Qt.ItemDataRole.UserRole + 1
@@ -101,16 +100,8 @@ class DocumentTableModel(QAbstractTableModel):
 
     # -- Qt model -------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else self._shown
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def visible_rows(self) -> int:
+        return self._shown
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < self._shown:
