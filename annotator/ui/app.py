@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
@@ -20,13 +21,16 @@ log = logging.getLogger("annotator")
 def setup_logging() -> None:
     folder = paths.log_dir()
     folder.mkdir(parents=True, exist_ok=True)
+    for old in [h for h in log.handlers if isinstance(h, logging.FileHandler)]:
+        log.removeHandler(old)
+        old.close()
     handler = logging.FileHandler(folder / "annotator.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
 
 
-def install_error_dialog(parent_of: callable = lambda: None) -> None:  # type: ignore[valid-type]
+def install_error_dialog(parent_of: Callable[[], QWidget | None]) -> None:
     """An unexpected error is logged and shown; the app keeps running (committed work is already safe)."""
 
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
