@@ -20,7 +20,7 @@ from annotator.core.model import Status
 from annotator.formats import csv_export, jsonl, registry
 from annotator.formats.registry import DocumentBundle, WriteOptions
 from annotator.services.project import Project
-from annotator.store import export_repo
+from annotator.store import export_records, export_repo
 
 Progress = Callable[[int, int], bool]  # (documents done, documents in all) -> False to cancel
 
@@ -129,7 +129,7 @@ def _prepared(
     with project.transaction() as session:
         total = len(export_repo.selected_document_ids(session, selection))
         done = 0
-        for batch in export_repo.iter_records(session, selection):
+        for batch in export_records.iter_records(session, selection):
             for item in batch:
                 if progress is not None and progress(done, total) is False:
                     raise ExportCancelled()
@@ -178,7 +178,7 @@ def export(
         raise InputError(f"format '{format_name}' writes one file, but this is a folder", str(out))
     report = ExportReport(path=str(out))
     with project.transaction() as session:
-        fast_records = export_repo.records_supported(session)
+        fast_records = export_records.records_supported(session)
     write_options = WriteOptions(extra={"scheme": project.scheme, **(options or {})})
 
     def counted_records() -> Iterator[tuple[Any, list[Any], list[Any], dict[str, Status]]]:

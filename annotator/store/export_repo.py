@@ -12,10 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
-import orjson
-from sqlalchemy import String, and_, func, or_, select, type_coerce
+from sqlalchemy import String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from annotator.core.model import Annotation, AnnotatorKind, Document, Fragment, Origin, Relation, Status
@@ -57,7 +56,7 @@ class ExportBatch:
 # -- what is selected ------------------------------------------------------------------------------------
 
 
-def _annotator_ids(session: Session, sel: Selection) -> list[int] | None:
+def annotator_ids(session: Session, sel: Selection) -> list[int] | None:
     if sel.annotators is None and not sel.gold_only:
         return None
     query = select(AnnotatorRow.id)
@@ -71,7 +70,7 @@ def _annotator_ids(session: Session, sel: Selection) -> list[int] | None:
 def _label_conditions(session: Session, sel: Selection) -> list[Any]:
     if sel.labels is None:
         return []
-    ids = {(name, parent): row_id for row_id, name, parent in _label_rows(session)}
+    ids = {(name, parent): row_id for row_id, name, parent in label_rows(session)}
     whole, pairs = set(), []
     for item in sel.labels:
         label, _, subtype = item.partition("/")
@@ -89,13 +88,13 @@ def _label_conditions(session: Session, sel: Selection) -> list[Any]:
     return conditions or [AnnotationRow.id < 0]  # labels asked for but none known: nothing matches
 
 
-def _label_rows(session: Session) -> list[tuple[int, str, int | None]]:
+def label_rows(session: Session) -> list[tuple[int, str, int | None]]:
     return [tuple(r) for r in session.execute(select(LabelRow.id, LabelRow.name, LabelRow.parent_id))]  # type: ignore[misc]
 
 
-def _annotation_filter(session: Session, sel: Selection) -> list[Any]:
+def annotation_filter(session: Session, sel: Selection) -> list[Any]:
     conditions: list[Any] = []
-    people = _annotator_ids(session, sel)
+    people = annotator_ids(session, sel)
     if people is not None:
         conditions.append(AnnotationRow.annotator_id.in_(people))
     label_conditions = _label_conditions(session, sel)
@@ -119,7 +118,7 @@ def selected_document_ids(session: Session, sel: Selection) -> list[int]:
     if sel.statuses is not None:
         # kept when any chosen annotator (everyone, without an annotator filter) has it in one of these states;
         # not_started also matches documents that annotator never touched
-        people = _annotator_ids(session, sel)
+        people = annotator_ids(session, sel)
         if people is None:
             people = list(session.scalars(select(AnnotatorRow.id)))
         wanted = {s.value for s in sel.statuses}
@@ -142,7 +141,7 @@ def count_selected(session: Session, sel: Selection) -> tuple[int, int]:
     """(documents, annotations) that an export with this selection writes."""
     doc_ids = selected_document_ids(session, sel)
     total = 0
-    conditions = _annotation_filter(session, sel)
+    conditions = annotation_filter(session, sel)
     for start in range(0, len(doc_ids), 5000):
         chunk = doc_ids[start : start + 5000]
         query = select(func.count()).select_from(AnnotationRow).where(AnnotationRow.document_id.in_(chunk))
@@ -155,10 +154,10 @@ def count_selected(session: Session, sel: Selection) -> tuple[int, int]:
 
 def iter_batches(session: Session, sel: Selection, batch: int = BATCH_DOCUMENTS) -> Iterator[ExportBatch]:
     doc_ids = selected_document_ids(session, sel)
-    conditions = _annotation_filter(session, sel)
+    conditions = annotation_filter(session, sel)
     people = dict(session.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
-    labels = {row_id: name for row_id, name, _ in _label_rows(session)}
-    keep_people = _annotator_ids(session, sel)
+    labels = {row_id: name for row_id, name, _ in label_rows(session)}
+    keep_people = annotator_ids(session, sel)
     for start in range(0, len(doc_ids), batch):
         yield _read_batch(session, doc_ids[start : start + batch], conditions, people, labels, keep_people)
 
@@ -171,7 +170,7 @@ def _read_batch(
     labels: dict[int, str],
     keep_people: list[int] | None,
 ) -> ExportBatch:
-    docs = _documents(session, doc_ids)
+    docs = batch_documents(session, doc_ids)
     uuid_of = {row_id: doc.uuid for row_id, doc in docs}
     found = _build_annotations(_raw_rows(session, _annotation_query(doc_ids, conditions)), uuid_of, people, labels)
     annotations: dict[str, list[Annotation]] = {doc.uuid: [] for _, doc in docs}
@@ -181,8 +180,8 @@ def _read_batch(
     return ExportBatch(
         documents=[doc for _, doc in docs],
         annotations=annotations,
-        relations=_relations(session, annotation_uuid, uuid_of, people, doc_ids),
-        statuses=_statuses(session, doc_ids, uuid_of, people, keep_people),
+        relations=batch_relations(session, annotation_uuid, uuid_of, people, doc_ids),
+        statuses=batch_statuses(session, doc_ids, uuid_of, people, keep_people),
     )
 
 
@@ -216,7 +215,7 @@ def _raw_rows(session: Session, query: Any) -> Any:
         cursor.close()
 
 
-class _Times:
+class Times:
     """Stored timestamps to aware datetimes; many rows share one (an import's rows do), so each is parsed once."""
 
     def __init__(self) -> None:
@@ -254,7 +253,7 @@ def _build_annotations(
     found: dict[int, list[Any]] = {}
     get, new, make = found.get, object.__new__, Annotation
     origins = {o.value: o for o in Origin}
-    times = _Times()
+    times = Times()
     for row_id, uuid, doc_id, who, label, subtype, attrs, note, origin, created, modified, version, start, end in rows:
         entry = get(row_id)
         if entry is None:
@@ -291,12 +290,12 @@ def _in_reading_order(entries: Iterable[list[Any]]) -> dict[str, list[Annotation
         keyed[ann.document].append((key, ann))
     ordered = {}
     for document, items in keyed.items():
-        items.sort(key=_first)
+        items.sort(key=by_key)
         ordered[document] = [ann for _, ann in items]
     return ordered
 
 
-def _first(item: tuple[Any, Any]) -> Any:
+def by_key(item: tuple[Any, Any]) -> Any:
     return item[0]
 
 
@@ -307,7 +306,7 @@ _DOC_COLUMNS = (
 )  # fmt: skip
 
 
-def _documents(session: Session, doc_ids: list[int]) -> list[tuple[int, Document]]:
+def batch_documents(session: Session, doc_ids: list[int]) -> list[tuple[int, Document]]:
     rows = session.execute(select(*_DOC_COLUMNS).where(DocumentRow.id.in_(doc_ids)).order_by(DocumentRow.id))
     found = []
     for row in rows:
@@ -336,7 +335,7 @@ def _annotation(
     return ann
 
 
-def _relations(
+def batch_relations(
     session: Session, kept: dict[int, str], uuid_of: dict[int, str], people: dict[int, str], doc_ids: list[int]
 ) -> dict[str, list[Relation]]:
     """Relations whose two ends were both exported."""
@@ -359,7 +358,7 @@ def _relations(
     return found
 
 
-def _statuses(
+def batch_statuses(
     session: Session, doc_ids: list[int], uuid_of: dict[int, str], people: dict[int, str], keep: list[int] | None
 ) -> dict[str, dict[str, Status]]:
     found: dict[str, dict[str, Status]] = defaultdict(dict)
@@ -378,7 +377,7 @@ def collection_names(session: Session) -> list[str]:
 
 def used_labels(session: Session) -> list[str]:
     """Every 'label' and 'label/subtype' that some annotation uses, sorted."""
-    rows = {row_id: (name, parent) for row_id, name, parent in _label_rows(session)}
+    rows = {row_id: (name, parent) for row_id, name, parent in label_rows(session)}
     pairs = session.execute(select(AnnotationRow.label_id, AnnotationRow.subtype_id).distinct())
     names: set[str] = set()
     for label, subtype in pairs:
@@ -386,154 +385,3 @@ def used_labels(session: Session) -> list[str]:
         if subtype is not None:
             names.add(f"{rows[label][0]}/{rows[subtype][0]}")
     return sorted(names)
-
-
-# -- the fast path on SQLite: annotations as plain records, for the JSONL and CSV writers ----------------
-
-
-class AnnotationRecord(NamedTuple):
-    """An annotation as plain values, for writers that need no annotation objects (the fast export path)."""
-
-    uuid: str
-    annotator: str
-    label: str
-    subtype: str | None
-    spans: list[tuple[int, int]]  # sorted
-    attributes: dict[str, Any]
-    note: str
-    origin: str
-    created: str  # datetime.isoformat() of the UTC time
-    modified: str
-
-
-@dataclass
-class PreparedDocument:
-    """A document with its annotations as plain records, in reading order."""
-
-    document: Document
-    annotations: list[AnnotationRecord]
-    relations: list[Relation]
-    statuses: dict[str, Status]
-
-
-def records_supported(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
-
-
-_NATIVE_SQL = """
-SELECT annotations.id, annotations.document_id, annotations.uuid, annotations.annotator_id, annotations.label_id,
-       annotations.subtype_id, annotations.attributes, annotations.note, annotations.origin, annotations.created,
-       annotations.modified, fragments.start, fragments."end"
-FROM annotations LEFT OUTER JOIN fragments ON fragments.annotation_id = annotations.id
-WHERE annotations.document_id IN ({ids}) AND {conditions}
-"""  # a LEFT JOIN keeps annotations as SQLite's outer loop: an annotation's fragments come one after another
-
-
-class _IsoTimes:
-    """Stored SQLite timestamps ('2026-01-02 03:04:05.000000', UTC) as datetime.isoformat() writes them."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
-        self._parse = _Times()
-
-    def __call__(self, stored: str) -> str:
-        found = self._seen.get(stored)
-        if found is None:
-            found = self._parse(stored).isoformat()
-            if len(self._seen) < 100_000:
-                self._seen[stored] = found
-        return found
-
-
-def iter_records(
-    session: Session, sel: Selection, batch: int = BATCH_DOCUMENTS
-) -> Iterator[list[PreparedDocument]]:
-    """The selected documents, a batch at a time, with their annotations as plain records built straight from the
-    driver's rows: at a million annotations several times faster than annotation objects. Only on SQLite, whose
-    stored forms of dates and JSON are known here."""
-    doc_ids = selected_document_ids(session, sel)
-    conditions = _annotation_filter(session, sel)
-    dialect = session.get_bind().dialect
-    where = (
-        str(and_(*conditions).compile(dialect=dialect, compile_kwargs={"literal_binds": True})) if conditions else "1"
-    )
-    people = dict(session.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
-    labels: dict[int | None, str | None] = {row_id: name for row_id, name, _ in _label_rows(session)}
-    labels[None] = None
-    keep_people = _annotator_ids(session, sel)
-    connection = session.connection().connection.dbapi_connection
-    for start in range(0, len(doc_ids), batch):
-        ids = doc_ids[start : start + batch]
-        docs = _documents(session, ids)
-        uuid_of = {row_id: doc.uuid for row_id, doc in docs}
-        keyed: dict[int, list[tuple[tuple[int, int, str, str], AnnotationRecord]]] = defaultdict(list)
-        cursor = connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(_NATIVE_SQL.format(ids=",".join(str(i) for i in ids), conditions=where))
-            records = _Records(people, labels, keyed)
-            while rows := cursor.fetchmany(5000):
-                records.add(rows)
-            records.close()
-        finally:
-            cursor.close()
-        for items in keyed.values():
-            items.sort(key=_first)
-        annotation_uuid = records.uuids
-        relations = _relations(session, annotation_uuid, uuid_of, people, ids)
-        statuses = _statuses(session, ids, uuid_of, people, keep_people)
-        yield [
-            PreparedDocument(
-                doc,
-                [record for _, record in keyed.get(row_id, [])],
-                relations.get(doc.uuid, []),
-                statuses.get(doc.uuid, {}),
-            )  # fmt: skip
-            for row_id, doc in docs
-        ]
-
-
-class _Records:
-    """Rows (one per fragment, an annotation's fragments in a row) to records keyed for reading order."""
-
-    def __init__(self, people: dict, labels: dict, keyed: dict) -> None:
-        self.people, self.labels, self.keyed = people, labels, keyed
-        self.uuids: dict[int, str] = {}
-        self.iso = _IsoTimes()
-        self.current: Any = None
-        self.spans: list[tuple[int, int]] = []
-
-    def add(self, rows: list[tuple[Any, ...]]) -> None:
-        current, spans = self.current, self.spans
-        for row in rows:
-            if current is None or row[0] != current[0]:
-                if current is not None:
-                    self._emit(current, spans)
-                current, spans = row, []
-            if row[11] is not None:
-                spans.append((row[11], row[12]))
-        self.current, self.spans = current, spans
-
-    def close(self) -> None:
-        if self.current is not None:
-            self._emit(self.current, self.spans)
-            self.current = None
-
-    def _emit(self, row: tuple[Any, ...], spans: list[tuple[int, int]]) -> None:
-        row_id, doc_id, uuid, who, label_id, subtype_id, attributes, note, origin, created, modified = row[:11]
-        label = self.labels[label_id]
-        if row_id in self.uuids:  # more fragments of an annotation already emitted (SQLite does not do this)
-            earlier = next(r for _, r in self.keyed[doc_id] if r.uuid == uuid)
-            spans = [*earlier.spans, *spans]
-            self.keyed[doc_id] = [item for item in self.keyed[doc_id] if item[1].uuid != uuid]
-        self.uuids[row_id] = uuid
-        if len(spans) > 1:
-            spans.sort()
-            key = (spans[0][0], -max(e for _, e in spans), label, uuid)
-        else:
-            key = (spans[0][0], -spans[0][1], label, uuid) if spans else (0, 0, label, uuid)
-        record = AnnotationRecord(
-            uuid, self.people[who], label, self.labels[subtype_id], spans,
-            {} if attributes == "{}" or not attributes else orjson.loads(attributes), note, origin,
-            self.iso(created), self.iso(modified),
-        )  # fmt: skip
-        self.keyed[doc_id].append((key, record))

@@ -69,9 +69,16 @@ def bundles(
         label, _, subtype = draw(st.sampled_from(LABELS)).partition("/")
         annotations.append(
             Annotation(
-                document=doc.uuid, annotator=draw(st.sampled_from(people)), label=label, subtype=subtype or None,
-                fragments=tuple(pieces), note=draw(st.sampled_from(("", "a note", "two\nlines"))) if notes else "",
-                origin=Origin.IMPORTED, uuid=stable_uuid("test", doc.uuid, n), created=WHEN, modified=WHEN,
+                document=doc.uuid,
+                annotator=draw(st.sampled_from(people)),
+                label=label,
+                subtype=subtype or None,
+                fragments=tuple(pieces),
+                note=draw(st.sampled_from(("", "a note", "two\nlines"))) if notes else "",
+                origin=Origin.IMPORTED,
+                uuid=stable_uuid("test", doc.uuid, n),
+                created=WHEN,
+                modified=WHEN,
                 attributes=draw(st.sampled_from(ATTRIBUTES)) if attributes else {},
             )  # fmt: skip
         )

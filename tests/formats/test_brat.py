@@ -89,7 +89,8 @@ def test_project_round_trip_keeps_annotators_as_folders(sample_project, tmp_path
     theirs = sorted((a.annotator, a.label, a.subtype, a.fragments, a.attributes, a.note) for a in spans)
     ours = sorted(
         (a.annotator, a.label, a.subtype, a.fragments, a.attributes, a.note)
-        for b in exporting.bundles(project) for a in b.annotations
+        for b in exporting.bundles(project)
+        for a in b.annotations
     )
     assert ours == theirs
     again = importing.import_paths(project, [out], "tester", "brat")

@@ -29,7 +29,10 @@ def test_doccano_examples_read_in_both_variants() -> None:
     folder = shared_data("format_examples", "doccano")
     sequence = list(read_doccano(folder / "export_sequence_labeling.example.jsonl", ReadOptions()))
     assert [a.covered_texts(b.document.text) for b in sequence for a in b.annotations] == [
-        ["EU"], ["German"], ["Peter Blackburn"], ["Obama"]
+        ["EU"],
+        ["German"],
+        ["Peter Blackburn"],
+        ["Obama"],
     ]
     [relation] = read_doccano(folder / "import_relation_extraction.example.jsonl", ReadOptions(annotator="eve"))
     text = relation.document.text

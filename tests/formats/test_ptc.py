@@ -15,9 +15,7 @@ from tests.formats.strategies import bundles, round_trip, spans_of
 
 def test_corpus_sample_round_trips_byte_for_byte_through_a_project(project, tmp_path) -> None:
     corpus = shared_data("ptc_semeval2020_task11")
-    report = importing.import_paths(
-        project, [corpus], "tester", "ptc", ReadOptions(extra={"label_map": "new"})
-    )
+    report = importing.import_paths(project, [corpus], "tester", "ptc", ReadOptions(extra={"label_map": "new"}))
     assert not report.failed, report.failed
     assert len(report.imported) == 25 and report.annotations == 511
     assert {"Doubt", "Flag-Waving", "Name_Calling,Labeling"} <= {lab.name for lab in project.scheme.labels}
