@@ -24,6 +24,29 @@ class Database:
             _refuse_non_database(self.file_path)
         self.engine = make_engine(self.url)
         self.created = False
+        self._identity = self._file_identity()
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        path = self.file_path
+        try:
+            return (path.stat().st_dev, path.stat().st_ino) if path is not None else None
+        except OSError:
+            return None
+
+    def _check_file(self) -> None:
+        """SQLite keeps writing to a project file that was deleted or moved while open (on Linux, into a file
+        nobody can see), so every save would be lost: refuse instead, and reconnect when the file is back."""
+        if self.file_path is None:
+            return
+        identity = self._file_identity()
+        if identity is None and self._identity is not None:
+            raise StoreError(
+                f"{self.where} was removed or moved while open; nothing was saved "
+                "(put the file back, or restore a backup, and saving resumes)"
+            )
+        if identity != self._identity:
+            self.engine.dispose()  # the file was put back or replaced: open connections point at the old one
+            self._identity = identity
 
     @property
     def file_path(self) -> Path | None:
@@ -39,6 +62,7 @@ class Database:
         db = cls(url, backup_dir)
         try:
             db.created = schema.prepare(db.engine, db.where or "", backup_dir) == "created"
+            db._identity = db._file_identity()  # a new file exists only now
         except BaseException:
             db.close()
             raise
@@ -46,6 +70,7 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        self._check_file()
         with transaction(self.engine, self.where or "the database") as session:
             yield session
 

@@ -45,7 +45,10 @@ def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         path = url.database or ""
         if path and path != ":memory:" and not path.startswith("file:"):
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a read-only place, or a file where the folder should be
+                raise StoreError(f"cannot create the folder for {path}: {exc.strerror or exc}") from None
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine

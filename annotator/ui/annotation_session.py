@@ -7,11 +7,13 @@ back here through `_on_command`, so the view always shows what the database hold
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QTime, Signal
+from PySide6.QtCore import QObject, QTime, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+from annotator.core.errors import AnnotatorError, StoreError
 from annotator.core.model import Annotation, Document, Fragment, Relation, Status
 from annotator.core.offsets import OffsetMap
 from annotator.core.scheme import Scope
@@ -31,6 +33,7 @@ class AnnotationSession(QObject):
     current_changed = Signal(object)  # Annotation or None
     status_changed = Signal(object)  # Status
     saved = Signal(str)  # a message for the status bar
+    pending_changed = Signal(int, str)  # edits waiting to be saved (storage failed), and why
 
     def __init__(self, project: Project, annotator: str, parent: QObject | None = None):
         super().__init__(parent)
@@ -47,6 +50,13 @@ class AnnotationSession(QObject):
         self.my_count = 0
         self.status = Status.NOT_STARTED
         self._colours: dict[tuple[str, str | None], str] = {}
+        # Edits the database could not take (locked, read-only, full, file gone), in order: kept, shown as not
+        # saved, and retried on a timer and before the next edit.
+        self.pending: list[tuple[str, Callable[[], None]]] = []
+        self.pending_reason = ""
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setInterval(5000)
+        self.retry_timer.timeout.connect(self.retry_pending)
 
     @property
     def annotator(self) -> str:
@@ -202,7 +212,46 @@ class AnnotationSession(QObject):
             self._run(commands.SetStatus(self.service, self._on_command, self.document.uuid, self.status, status))
 
     def _run(self, command: commands.EditCommand) -> None:
-        commands.run(self.undo_stack, command)
+        command.guard = self._keep_unsaved
+        if not self._save(command.text(), lambda: commands.run(self.undo_stack, command)):
+            waiting = f"{len(self.pending)} edit{'s' if len(self.pending) != 1 else ''} waiting to be saved"
+            raise StoreError(f"{self.pending_reason}. The edit is kept ({waiting}) and saved as soon as it can be.")
+
+    def _keep_unsaved(self, what: str, save: Callable[[], None]) -> None:
+        """An undo or redo: the stack has moved; if the database refuses, keep the change to retry."""
+        self._save(what, save)
+
+    def _save(self, what: str, save: Callable[[], None]) -> bool:
+        """Run save now, after any edit still waiting (order matters); if storage fails keep it. True if saved."""
+        if self.pending:
+            self.retry_pending()
+        if not self.pending:
+            try:
+                save()
+                return True
+            except StoreError as exc:
+                self.pending_reason = str(exc)
+        self.pending.append((what, save))
+        self.retry_timer.start()
+        self.pending_changed.emit(len(self.pending), self.pending_reason)
+        return False
+
+    def retry_pending(self) -> int:
+        """Save the waiting edits in order, up to the first the database still refuses; returns how many wait."""
+        while self.pending:
+            what, save = self.pending[0]
+            try:
+                save()
+            except StoreError as exc:
+                self.pending_reason = str(exc)
+                break
+            except AnnotatorError as exc:  # no longer possible (e.g. the document was deleted): say so, drop it
+                self.pending_reason = f"{what} could not be saved and was dropped: {exc}"
+            self.pending.pop(0)
+        if not self.pending:
+            self.retry_timer.stop()
+        self.pending_changed.emit(len(self.pending), self.pending_reason)
+        return len(self.pending)
 
     def _on_command(self, event: str, document: str, payload: object) -> None:
         """A command reached the database: mirror it here if it concerns the open document."""

@@ -14,6 +14,7 @@ from annotator.core.model import Annotation, Relation, Status
 from annotator.services.annotating import Annotating
 
 Listener = Callable[[str, str, object], None]  # (event, document uuid, payload): what the view refreshes from
+Guard = Callable[[str, Callable[[], None]], None]  # (what, save): runs save, or keeps it to retry if storage fails
 
 
 class EditCommand(QUndoCommand):
@@ -21,6 +22,8 @@ class EditCommand(QUndoCommand):
         super().__init__(text)
         self.service, self.notify = service, notify
         self._skip_first_redo = False
+        # Set by the session: an undo or redo the database could not take is kept and retried, not lost.
+        self.guard: Guard | None = None
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -32,10 +35,16 @@ class EditCommand(QUndoCommand):
         if self._skip_first_redo:
             self._skip_first_redo = False
             return
-        self.apply()
+        self._guarded(self.text(), self.apply)
 
     def undo(self) -> None:
-        self.revert()
+        self._guarded(f"Undo {self.text()}", self.revert)
+
+    def _guarded(self, what: str, save: Callable[[], None]) -> None:
+        if self.guard is None:
+            save()
+        else:
+            self.guard(what, save)
 
 
 class AddAnnotation(EditCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QCursor, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMenu
+from PySide6.QtWidgets import QInputDialog, QLabel, QMenu
 
 from annotator.core.model import Status
 from annotator.core.scheme import Scope
@@ -84,6 +84,26 @@ def build(window: MainWindow) -> None:
     window.add_action(document, "Edit &metadata…", lambda: edit_metadata(window), "Ctrl+M")
     window.review_menu = bar.addMenu("&Review")
     build_review(window)
+    watch_saving(window)
+
+
+def watch_saving(window: MainWindow) -> None:
+    """Edits the database could not take stay visible as unsaved in the status bar until a retry saves them."""
+    label = QLabel()
+    label.setObjectName("pending_label")
+    label.hide()
+    window.statusBar().addPermanentWidget(label)
+    window.pending_label = label
+
+    def show(waiting: int, reason: str) -> None:
+        label.setVisible(bool(waiting))
+        label.setText(f"{waiting} edit{'s' if waiting != 1 else ''} waiting to be saved" if waiting else "")
+        label.setToolTip(reason if waiting else "")
+        if waiting:
+            window.saved_label.setText("Not saved")
+            window.statusBar().showMessage(f"{label.text()}: {reason}", 10000)
+
+    window.session.pending_changed.connect(show)
 
 
 def fill_labels(window: MainWindow) -> None:
