@@ -22,11 +22,67 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+# Storage and service tests run on both databases; everything else on SQLite only (see pytest_generate_tests).
+BOTH_BACKENDS_UNDER = ("store", "services")
+SQLITE_ONLY_MODULES = ("test_storage_faults.py",)  # about SQLite files on disk: deleted, moved, disk full
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    if Path(str(metafunc.definition.path)).name in SQLITE_ONLY_MODULES:
+        return
+    folder = Path(str(metafunc.definition.path)).parent.name
+    if folder in BOTH_BACKENDS_UNDER:
+        both = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+        metafunc.parametrize("backend", both, indirect=True)
+
+
 @pytest.fixture
-def project(tmp_path: Path):
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_template():
+    """A database with the current schema and the default scheme, copied for each PostgreSQL test (fast)."""
+    from tests import pg
+
+    if reason := pg.unavailable_reason():
+        pytest.skip(reason)
     from annotator.services.project import Project
 
-    opened = Project.open(tmp_path / "project.sqlite")
+    pg.drop_orphans()
+    name = pg.unique_name("annotator_tpl")
+    Project.open(pg.create_database(name)).close()
+    pool = pg.DatabasePool(name)
+    yield pool
+    pool.close()
+    pg.drop_database(name)
+
+
+@pytest.fixture
+def pg_url(pg_template):
+    """A fresh PostgreSQL project database (a copy of the template), dropped after the test."""
+    from tests import pg
+
+    name = pg_template.take()
+    yield pg.database_url(name)
+    pg_template.release(name)
+
+
+@pytest.fixture
+def project_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return tmp_path / "project.sqlite"
+
+
+@pytest.fixture
+def project(project_url):
+    from annotator.services.project import Project
+
+    opened = Project.open(project_url)
     yield opened
     opened.close()
 

@@ -16,6 +16,7 @@ import orjson
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, Document, Fragment, Origin, Relation, Status, utc_now
 from annotator.core.text import newline_style, sha256_of
+from annotator.formats._common import stable_uuid
 from annotator.formats.registry import DocumentBundle, ReadOptions, WriteOptions, reader, writer
 
 FORMAT_VERSION = 1
@@ -52,6 +53,13 @@ def _time(value: Any) -> datetime:
     return datetime.fromisoformat(value) if value else utc_now()
 
 
+def _id(value: Any) -> str:
+    """An id as stored: ids are at most 36 characters (a UUID) in the database, which PostgreSQL enforces; a
+    longer id from another tool becomes a UUID derived from it, the same on every import and for every reference."""
+    text = str(value)
+    return text if len(text) <= 36 else stable_uuid("jsonl-id", text)
+
+
 def bundle_from_json(data: Any, options: ReadOptions) -> DocumentBundle:
     """Raises InputError (without file and line: the caller adds them) when data is not a valid record."""
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
@@ -59,7 +67,7 @@ def bundle_from_json(data: Any, options: ReadOptions) -> DocumentBundle:
     text = data["text"]
     try:
         doc = Document(
-            text=text, title=str(data.get("title", "")), uuid=str(data.get("id") or Document("").uuid),
+            text=text, title=str(data.get("title", "")), uuid=_id(data.get("id") or Document("").uuid),
             sha256=sha256_of(text), encoding=str(data.get("encoding", "utf-8")),
             newline=str(data.get("newline") or newline_style(text)), source=str(data.get("source", "")),
             outlet=str(data.get("outlet", "")), author=str(data.get("author", "")),
@@ -72,10 +80,10 @@ def bundle_from_json(data: Any, options: ReadOptions) -> DocumentBundle:
         relations = [
             Relation(
                 type=str(r["type"]),
-                source=str(r["from"]),
-                target=str(r["to"]),
+                source=_id(r["from"]),
+                target=_id(r["to"]),
                 annotator=options.annotator or str(r["annotator"]),
-                uuid=str(r["id"]),
+                uuid=_id(r["id"]),
                 created=_time(r.get("created")),
             )  # fmt: skip
             for r in data.get("relations", ())
@@ -106,7 +114,7 @@ def _annotation(doc: Document, data: dict[str, Any], options: ReadOptions) -> An
         document=doc.uuid, annotator=options.annotator or str(data["annotator"]), label=str(data["label"]),
         fragments=tuple(fragments), subtype=data.get("subtype") or None, attributes=dict(data.get("attributes") or {}),
         note=str(data.get("note", "")), origin=_ORIGINS.get(data.get("origin", "imported")) or Origin(data["origin"]),
-        uuid=str(data.get("id") or Annotation("", "", "").uuid), created=_time(data.get("created")),
+        uuid=_id(data.get("id") or Annotation("", "", "").uuid), created=_time(data.get("created")),
         modified=_time(data.get("modified")),
     )  # fmt: skip
 

@@ -77,6 +77,8 @@ def _run(action, engine: Engine) -> None:  # type: ignore[no-untyped-def]
 def backup_sqlite(engine: Engine, folder: Path, reason: str = "manual") -> Path:
     """Copy a SQLite database with the online backup API (consistent even while in use) and verify the copy."""
     source = engine.url.database
+    if engine.url.get_backend_name() != "sqlite":
+        raise StoreError("a server project is backed up by copying it: annotator db copy --from URL --to FILE.sqlite")
     if not source or source == ":memory:":
         raise StoreError("only a SQLite project file can be backed up this way")
     folder.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,6 @@
 leaving the database unchanged, cancelling."""
 
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -13,11 +12,7 @@ from fpdf import FPDF
 from annotator.formats import limits, plaintext
 from annotator.formats.registry import ReadOptions
 from annotator.services import collections, documents, importing
-
-
-def dump(project) -> list[str]:
-    with sqlite3.connect(project.where) as conn:
-        return list(conn.iterdump())
+from tests.dbdump import dump
 
 
 def by_title(project) -> dict:

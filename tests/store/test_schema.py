@@ -88,6 +88,7 @@ def test_a_foreign_sqlite_database_is_refused(tmp_path) -> None:
         Database.open(path)
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_verified_copy(tmp_path, sample_project) -> None:
     target = sample_project.database.backup(tmp_path / "bk")
     with sqlite3.connect(target) as conn:
