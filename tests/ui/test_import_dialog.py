@@ -239,3 +239,24 @@ def test_annotations_of_an_annotated_file_can_be_put_under_another_name(qtbot, p
     assert report.annotations > 0
     assert sum(r.annotation_count for r in documents.list_documents(project, "carol")) == report.annotations
     assert sum(r.annotation_count for r in documents.list_documents(project, "alice")) == 0
+
+
+def test_labels_the_scheme_lacks_stop_the_import_or_are_added(qtbot, project, tmp_path) -> None:
+    from annotator.core.model import Annotation, Document, Fragment
+    from annotator.formats.jsonl import bundle_to_json
+    from annotator.formats.registry import DocumentBundle
+
+    doc = Document("Officials hid the report.", title="Hidden")
+    ann = Annotation(doc.uuid, "carol", "propaganda", (Fragment(10, 13),))
+    path = tmp_path / "theirs.jsonl"
+    path.write_text(__import__("json").dumps(bundle_to_json(DocumentBundle(doc, [ann]))) + "\n", encoding="utf-8")
+    dialog = open_dialog(qtbot, project, [path])
+    with qtbot.waitSignal(dialog.imported, timeout=30_000):
+        dialog.start_import()
+    assert "propaganda" in dialog.details.toPlainText() and documents.list_documents(project) == []
+    second = open_dialog(qtbot, project, [path])
+    second.unknown_labels.setCurrentIndex(second.unknown_labels.findData("new"))
+    with qtbot.waitSignal(second.imported, timeout=30_000):
+        second.start_import()
+    assert project.scheme.has_label("propaganda")
+    assert [r.annotation_count for r in documents.list_documents(project, "carol")] == [1]

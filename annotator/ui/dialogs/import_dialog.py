@@ -88,10 +88,17 @@ class ImportDialog(QDialog):
         self.full_text = QCheckBox("Web pages: keep the whole page text, not only the article")
         self.annotator = QLineEdit(placeholderText="as in the file")
         self.annotator.setToolTip("Annotated files (native JSONL, brat, ...): put their annotations under this name")
+        self.unknown_labels = QComboBox()
+        self.unknown_labels.setToolTip("Annotated files may use labels this project's scheme does not have")
+        for text, value in (
+            ("stop and tell me", None), ("add them to the scheme", "new"), ("leave those annotations out", "skip"),
+        ):  # fmt: skip
+            self.unknown_labels.addItem(text, value)
         form = QFormLayout()
         form.addRow("Format:", self.format_box)
         form.addRow("Add to collection:", self.collection_box)
         form.addRow("Imported annotations by:", self.annotator)
+        form.addRow("Labels the scheme lacks:", self.unknown_labels)
         form.addRow("", self.full_text)
 
         self.preview = TablePreview()
@@ -180,9 +187,10 @@ class ImportDialog(QDialog):
         if not paths or self.task is not None:
             return
         full_text, annotator = self.full_text.isChecked(), self.annotator.text().strip() or None
-        options = ReadOptions(annotator=annotator, full_text=full_text)
+        extra = {"label_map": self.unknown_labels.currentData()} if self.unknown_labels.currentData() else {}
+        options = ReadOptions(annotator=annotator, full_text=full_text, extra=dict(extra))
         file_options = {
-            p: ReadOptions(annotator=annotator, mapping=m, full_text=full_text)
+            p: ReadOptions(annotator=annotator, mapping=m, full_text=full_text, extra=dict(extra))
             for p, m in self._mappings.items()
             if p in paths
         }
