@@ -8,6 +8,7 @@ failed or cancelled export never leaves half a file under the chosen name.
 from __future__ import annotations
 
 import gc
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import Status
 from annotator.formats import csv_export, jsonl, registry
 from annotator.formats.registry import DocumentBundle, WriteOptions
+from annotator.services import adjudication
 from annotator.services.project import Project
 from annotator.store import export_records, export_repo
 
@@ -181,14 +183,18 @@ def export(
         fast_records = export_records.records_supported(session)
     write_options = WriteOptions(extra={"scheme": project.scheme, **(options or {})})
 
+    exported: list[str] = []
+
     def counted_records() -> Iterator[tuple[Any, list[Any], list[Any], dict[str, Status]]]:
         for item in _prepared(project, filters, progress):
+            exported.append(item[0].uuid)
             report.documents += 1
             report.annotations += len(item[1])
             yield item
 
     def counted() -> Iterator[DocumentBundle]:
         for bundle in bundles(project, filters, progress):
+            exported.append(bundle.document.uuid)
             report.documents += 1
             report.annotations += len(bundle.annotations)
             yield bundle
@@ -210,4 +216,26 @@ def export(
         if not fmt.folder and target.exists():
             target.unlink()
     report.notes += write_options.extra.get("notes", [])
+    _write_provenance(project, filters or ExportFilter(), exported, out, fmt.folder, report)
     return report
+
+
+def _write_provenance(
+    project: Project, filters: ExportFilter, exported: list[str], out: Path, folder: bool, report: ExportReport
+) -> None:
+    """The gold layer travels with its provenance: who decided each unit, when, from which sources, and why.
+
+    Written beside the export (OUT.provenance.json, or provenance.json inside a folder export), in every format,
+    whenever gold annotations are part of the export and adjudication records exist for its documents."""
+    gold_names = {a.name for a in project.annotators() if a.kind.value == "gold"}
+    with_gold = filters.gold_only or filters.annotators is None or bool(gold_names & set(filters.annotators))
+    records = adjudication.provenance(project, exported) if with_gold and exported else {}
+    if not records:
+        return
+    target = out / "provenance.json" if folder else out.with_name(f"{out.stem}.provenance.json")
+    try:
+        target.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", str(target)) from None
+    decisions = sum(len(r) for r in records.values())
+    report.notes.append(f"provenance of {decisions} gold decisions written to {target}")

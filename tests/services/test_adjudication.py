@@ -33,7 +33,11 @@ def test_accept_writes_gold_and_provenance(sample_project) -> None:
     assert after.decided and after.gold == gold
     record = after.record
     assert (record.curator, record.decision, record.sources, record.reason) == (
-        "carla", Decision.ACCEPT, (chosen.uuid,), "bob's frame fits the guideline")
+        "carla",
+        Decision.ACCEPT,
+        (chosen.uuid,),
+        "bob's frame fits the guideline",
+    )
     with pytest.raises(InputError, match="decided already"):
         curator.accept(target.unit.member("alice").uuid, unit=target.unit.uuids)
 
@@ -122,3 +126,26 @@ def test_curator_names(sample_project) -> None:
         doc = civic(sample_project)
         gold = curator.accept(curator.units(doc, ["alice", "bob"])[0].unit.uuids[0])
         curator.accept(gold.uuid)
+
+
+def test_gold_export_carries_its_provenance(sample_project, tmp_path) -> None:
+    import json as _json
+
+    from annotator.services import exporting
+    from annotator.services.adjudication import Adjudication
+
+    outcome = Adjudication(sample_project, "carol").accept_agreed(["alice", "bob"])
+    assert outcome is not None
+    out = tmp_path / "gold.jsonl"
+    report = exporting.export(sample_project, "jsonl", out, exporting.ExportFilter(gold_only=True))
+    provenance = _json.loads((tmp_path / "gold.provenance.json").read_text(encoding="utf-8"))
+    exported = [_json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    gold_ids = {a["id"] for d in exported for a in d["annotations"]}
+    recorded = {r["gold_annotation"] for records in provenance.values() for r in records}
+    assert gold_ids and gold_ids <= recorded
+    assert all(r["curator"] == "carol" and r["sources"] for records in provenance.values() for r in records)
+    assert any("provenance of" in note for note in report.notes)
+    plain = exporting.export(
+        sample_project, "jsonl", tmp_path / "alice.jsonl", exporting.ExportFilter(annotators=["alice"])
+    )
+    assert not (tmp_path / "alice.provenance.json").exists() and not any("provenance" in n for n in plain.notes)
