@@ -72,6 +72,10 @@ def register(commands: Any) -> None:
     b.add_argument("--to", help="folder for the copy (default: the backups folder)")
     b.set_defaults(handler=cmd_db_backup)
     actions.add_parser("check", help="integrity and schema version check").set_defaults(handler=cmd_db_check)
+    r = actions.add_parser("restore", help="restore a backup (the current database is backed up first)")
+    r.add_argument("backup", metavar="BACKUP", help="a backup file (see 'annotator db backups')")
+    r.set_defaults(handler=cmd_db_restore)
+    actions.add_parser("backups", help="list the backups of the database").set_defaults(handler=cmd_db_backups)
 
     from annotator.cli import collections_cmd
 
@@ -195,6 +199,24 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     project = open_project(args)
     target = project.database.backup(Path(args.to) if args.to else None)
     print(f"backup written to {target}")
+    return 0
+
+
+def cmd_db_restore(args: argparse.Namespace) -> int:
+    from annotator.services import backups
+
+    safety = backups.restore_file(database_url(args), Path(args.backup))
+    print(f"restored {args.backup}; the database as it was is kept in {safety}")
+    return 0
+
+
+def cmd_db_backups(args: argparse.Namespace) -> int:
+    from annotator.services import backups
+
+    found = backups.list_backups(open_project(args))
+    for b in found:
+        print(f"{b.made:%Y-%m-%d %H:%M:%S} UTC  {b.reason:<28} {b.size / 1e6:8.2f} MB  {b.path}")
+    print(f"{len(found)} backups" if found else "no backups yet")
     return 0
 
 

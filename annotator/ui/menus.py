@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLabel, QMenu
 
@@ -26,6 +27,7 @@ def build(window: MainWindow) -> None:
     window.samples_action = window.add_action(file_menu, "Load &sample articles", window.load_samples)
     file_menu.addSeparator()
     window.scheme_action = window.add_action(file_menu, "&Scheme…", lambda: edit_scheme(window))
+    window.backups_action = window.add_action(file_menu, "&Backups…", lambda: show_backups(window))
     file_menu.addSeparator()
     window.add_action(file_menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
 
@@ -85,6 +87,9 @@ def build(window: MainWindow) -> None:
     window.review_menu = bar.addMenu("&Review")
     build_review(window)
     watch_saving(window)
+    from annotator.ui.dialogs import backups_dialog
+
+    window.backup_scheduler = backups_dialog.install(window)
 
 
 def watch_saving(window: MainWindow) -> None:
@@ -238,6 +243,8 @@ def _open_window(window: MainWindow, which: str) -> None:
         from annotator.ui.dialogs.agreement_dialog import AgreementDialog
 
         opened = AgreementDialog(project, window)
+        if opened.annotator_list.count() >= 2:  # show the figures at once; options can be changed and recomputed
+            QTimer.singleShot(0, opened.compute)
     else:
         from annotator.ui.dialogs.merge_dialog import MergeDialog
 
@@ -247,6 +254,14 @@ def _open_window(window: MainWindow, which: str) -> None:
         return
     window.review_windows.append(opened)  # keep a reference: a window without one would be collected
     opened.show()
+
+
+def show_backups(window: MainWindow) -> None:
+    from annotator.ui.dialogs.backups_dialog import BackupsDialog, after_restore
+
+    dialog = BackupsDialog(window.project, window)
+    dialog.restored.connect(lambda _path: after_restore(window))
+    dialog.exec()
 
 
 def edit_scheme(window: MainWindow) -> None:
