@@ -17,6 +17,9 @@ def test_review_menu_opens_compare_agreement_and_adjudication(qtbot, window) -> 
     kinds = sorted(type(w).__name__ for w in window.review_windows)
     assert kinds == ["AdjudicationWindow", "AgreementDialog", "CompareWindow"]
     assert all(w.isVisible() for w in window.review_windows)
+    agreement = next(w for w in window.review_windows if type(w).__name__ == "AgreementDialog")
+    qtbot.waitUntil(lambda: agreement.result is not None, timeout=10_000)  # computed on opening
+    assert agreement.result["overall"]["cohen_kappa"] is not None
     for w in window.review_windows:
         qtbot.addWidget(w)
 
