@@ -17,6 +17,10 @@ class InputError(AnnotatorError):
 class StoreError(AnnotatorError):
     """The database cannot be opened, read or written (not a database, too new, locked, read-only, full)."""
 
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient  # storage refused for now (locked, read-only, full, file gone): worth retrying
+
 
 class NotFound(AnnotatorError):
     """A document, annotation, label or annotator that was asked for does not exist."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from annotator.core.errors import ConflictError
 from annotator.core.model import Document, DocumentSummary, annotation_to_dict, relation_to_dict
 from annotator.services.project import Change, Project
 from annotator.store import repo
@@ -62,14 +63,28 @@ def resolve_document(project: Project, key: str) -> str:
         return repo.resolve_document(session, key)
 
 
-def update_metadata(project: Project, uuid: str, actor: str, **values: str) -> Change:
-    """Change title, outlet, author, published, language or source; the text itself never changes."""
+def update_metadata(
+    project: Project, uuid: str, actor: str, expected: dict[str, str] | None = None, **values: str
+) -> Change:
+    """Change title, outlet, author, published, language or source; the text itself never changes.
+
+    expected holds the values the user saw for the fields being changed: if someone changed one of them since,
+    ConflictError carries the stored document and nothing is written (the row's version column also catches a
+    change committed between this read and this write)."""
     unknown = set(values) - set(METADATA_FIELDS)
     if unknown:
         raise ValueError(f"not editable metadata: {', '.join(sorted(unknown))}")
     with project.transaction() as session:
         row = repo.document_row(session, uuid)
         before = repo.row_to_document(row)
+        clashes = [
+            key for key, seen in (expected or {}).items()
+            if key in values and getattr(before, key) != seen and getattr(before, key) != values[key]
+        ]  # fmt: skip
+        if clashes:
+            now = "; ".join(f"{key} is now “{getattr(before, key)}”" for key in clashes)
+            raise ConflictError(f"someone changed this document since you opened it ({now}); nothing was overwritten",
+                                current=before)  # fmt: skip
         for key, value in values.items():
             setattr(row, key, value)
         after = replace(before, **values)
@@ -84,11 +99,15 @@ def delete_document(project: Project, uuid: str, actor: str) -> Change:
     """Delete a document and its annotations; the change log keeps all of it, so it can be restored."""
     with project.transaction() as session:
         row = repo.document_row(session, uuid)
-        for rel in repo.relations_of(session, uuid):
+        relations, annotations = repo.relations_of(session, uuid), repo.annotations_of(session, uuid)
+        for rel in relations:
             repo.log_change(session, actor, "relation", rel.uuid, "delete", uuid, relation_to_dict(rel), None)
-        for ann in repo.annotations_of(session, uuid):
+        for ann in annotations:
             repo.log_change(session, actor, "annotation", ann.uuid, "delete", uuid, annotation_to_dict(ann), None)
         doc = repo.row_to_document(row)
-        repo.log_change(session, actor, "document", uuid, "delete", uuid, document_to_dict(doc), None)
+        # which annotations and relations went with it, so a restore brings back exactly those (services/history)
+        logged = {**document_to_dict(doc), "annotations": [a.uuid for a in annotations],
+                  "relations": [r.uuid for r in relations]}  # fmt: skip
+        repo.log_change(session, actor, "document", uuid, "delete", uuid, logged, None)
         session.delete(row)
     return Change("deleted", "document", uuid, uuid)

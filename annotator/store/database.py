@@ -42,7 +42,8 @@ class Database:
         if identity is None and self._identity is not None:
             raise StoreError(
                 f"{self.where} was removed or moved while open; nothing was saved "
-                "(put the file back, or restore a backup, and saving resumes)"
+                "(put the file back, or restore a backup, and saving resumes)",
+                transient=True,
             )
         if identity != self._identity:
             self.engine.dispose()  # the file was put back or replaced: open connections point at the old one

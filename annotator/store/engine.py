@@ -82,5 +82,7 @@ def transaction(engine: Engine, where: str) -> Iterator[Session]:
             yield session
     except StaleDataError:
         raise ConflictError("someone else changed this record since it was read; nothing was overwritten") from None
-    except (OperationalError, DBAPIError) as exc:
+    except OperationalError as exc:  # locked, read-only, disk full, cannot open: the edit may succeed later
+        raise StoreError(describe_error(exc, where), transient=True) from exc
+    except DBAPIError as exc:
         raise StoreError(describe_error(exc, where)) from exc

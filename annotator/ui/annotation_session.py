@@ -13,7 +13,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, QTime, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from annotator.core.errors import AnnotatorError, StoreError
+from annotator.core.errors import AnnotatorError, ConflictError, StoreError
 from annotator.core.model import Annotation, Document, Fragment, Relation, Status
 from annotator.core.offsets import OffsetMap
 from annotator.core.scheme import Scope
@@ -34,6 +34,7 @@ class AnnotationSession(QObject):
     status_changed = Signal(object)  # Status
     saved = Signal(str)  # a message for the status bar
     pending_changed = Signal(int, str)  # edits waiting to be saved (storage failed), and why
+    conflict_found = Signal(str)  # an undo or redo met a colleague's newer version: what happened (nothing written)
 
     def __init__(self, project: Project, annotator: str, parent: QObject | None = None):
         super().__init__(parent)
@@ -213,13 +214,57 @@ class AnnotationSession(QObject):
 
     def _run(self, command: commands.EditCommand) -> None:
         command.guard = self._keep_unsaved
-        if not self._save(command.text(), lambda: commands.run(self.undo_stack, command)):
+        try:
+            saved = self._save(command.text(), lambda: commands.run(self.undo_stack, command))
+        except ConflictError as exc:
+            self._show_other_version(exc)
+            raise
+        if not saved:
             waiting = f"{len(self.pending)} edit{'s' if len(self.pending) != 1 else ''} waiting to be saved"
             raise StoreError(f"{self.pending_reason}. The edit is kept ({waiting}) and saved as soon as it can be.")
 
     def _keep_unsaved(self, what: str, save: Callable[[], None]) -> None:
-        """An undo or redo: the stack has moved; if the database refuses, keep the change to retry."""
-        self._save(what, save)
+        """An undo or redo: the stack has moved; if the database refuses, keep the change to retry. If a colleague
+        changed the annotation meanwhile, nothing is written: show their version and say so."""
+        try:
+            self._save(what, save)
+        except ConflictError as exc:
+            self._show_other_version(exc)
+            self.conflict_found.emit(f"{what} was not saved: {exc}")
+
+    def _show_other_version(self, exc: ConflictError) -> None:
+        if isinstance(exc.current, Annotation):
+            self.take_remote_annotation(exc.current)
+
+    # -- colleagues' changes (live updates, conflicts) --------------------------------------------------
+
+    def take_remote_annotation(self, ann: Annotation) -> None:
+        """Show an annotation as a colleague (or my other machine) stored it; selection and undo history stay."""
+        if self.document is None or ann.document != self.document.uuid:
+            return
+        if not self.is_mine(ann) and ann.annotator not in self.colleagues:
+            return
+        if ann.uuid not in self.annotations and self.is_mine(ann):
+            self.my_count += 1
+        self.annotations[ann.uuid] = ann
+        self.annotation_stored.emit(ann)
+        if self.current is not None and self.current.uuid == ann.uuid:
+            self.select(ann)
+
+    def drop_remote_annotation(self, uuid: str) -> None:
+        """An annotation deleted elsewhere disappears here (and stops being the current one)."""
+        ann = self.annotations.pop(uuid, None)
+        if ann is None:
+            return
+        self.my_count -= self.is_mine(ann)
+        self.annotation_removed.emit(uuid)
+        if self.current is not None and self.current.uuid == uuid:
+            self.select(None)
+
+    def reload_relations(self) -> None:
+        if self.document is not None:
+            self.relations = self.service.relations(self.document.uuid)
+            self.relations_changed.emit()
 
     def _save(self, what: str, save: Callable[[], None]) -> bool:
         """Run save now, after any edit still waiting (order matters); if storage fails keep it. True if saved."""
@@ -230,6 +275,8 @@ class AnnotationSession(QObject):
                 save()
                 return True
             except StoreError as exc:
+                if not exc.transient:  # e.g. a constraint the edit breaks: refused, as an InputError is
+                    raise
                 self.pending_reason = str(exc)
         self.pending.append((what, save))
         self.retry_timer.start()
@@ -243,8 +290,10 @@ class AnnotationSession(QObject):
             try:
                 save()
             except StoreError as exc:
-                self.pending_reason = str(exc)
-                break
+                if exc.transient:
+                    self.pending_reason = str(exc)
+                    break
+                self.pending_reason = f"{what} could not be saved and was dropped: {exc}"
             except AnnotatorError as exc:  # no longer possible (e.g. the document was deleted): say so, drop it
                 self.pending_reason = f"{what} could not be saved and was dropped: {exc}"
             self.pending.pop(0)

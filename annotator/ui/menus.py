@@ -80,6 +80,8 @@ def build(window: MainWindow) -> None:
     window.add_action(document, "Mark &in progress", lambda: _status(window, Status.IN_PROGRESS), "Ctrl+Shift+P")
     window.add_action(document, "Mark &done", lambda: _status(window, Status.DONE), "Ctrl+Shift+D")
     window.add_action(document, "Mark &not started", lambda: _status(window, Status.NOT_STARTED))
+    document.addSeparator()
+    window.history_action = window.add_action(document, "&History and deleted items…", lambda: show_history(window))
 
     person = bar.addMenu("&Annotator")
     window.add_action(person, "&Switch annotator…", lambda: _switch(window))
@@ -254,6 +256,23 @@ def _open_window(window: MainWindow, which: str) -> None:
         return
     window.review_windows.append(opened)  # keep a reference: a window without one would be collected
     opened.show()
+
+
+def show_history(window: MainWindow) -> None:
+    from annotator.ui.dialogs.history_dialog import HistoryDialog
+
+    current = window.session.document.uuid if window.session.document else None
+    dialog = HistoryDialog(window.project, window.session.annotator, current, window)
+    dialog.restored.connect(lambda uuid: _after_history_restore(window, uuid))
+    dialog.exec()
+
+
+def _after_history_restore(window: MainWindow, uuid: str) -> None:
+    window.refresh_documents()
+    window.session.undo_stack.clear()  # an undo of the deletion would now clash with the restored annotation
+    current = window.session.document
+    if current is not None and current.uuid == uuid:
+        window.session.open(uuid)
 
 
 def show_backups(window: MainWindow) -> None:

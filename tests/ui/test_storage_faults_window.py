@@ -151,3 +151,17 @@ def test_read_only_database(qtbot, tmp_path, warnings) -> None:
     win.open_document(doc.uuid)  # reading still works
     assert win.session.document.uuid == doc.uuid
     project.close()
+
+
+def test_a_lasting_database_refusal_is_not_kept_for_retry(window, opened, warnings, monkeypatch) -> None:
+    """Only storage that refuses for now (locked, full, read-only, file gone) is retried; anything else is an
+    edit that was refused, shown as not saved, and not retried for ever."""
+
+    def refuse(_ann):
+        raise StoreError("database error on p.sqlite: UNIQUE constraint failed")
+
+    monkeypatch.setattr(window.session.service, "create", refuse)
+    select_text(window, "taxes will rise")
+    window.apply_label("claim")
+    assert "UNIQUE constraint failed" in warnings[-1] and window.saved_label.text() == "Not saved"
+    assert window.session.pending == [] and window.session.annotations == {}
