@@ -27,4 +27,11 @@ class NotFound(AnnotatorError):
 
 
 class ConflictError(AnnotatorError):
-    """Someone else changed the record since it was read; nothing was overwritten."""
+    """Someone else changed the record since it was read; nothing was overwritten.
+
+    current is the record as it is stored now (an Annotation, a Document, a Scheme), when it was read, so the
+    user can be shown the other version; None when the clash was caught only at the database (a race)."""
+
+    def __init__(self, message: str, current: object | None = None):
+        super().__init__(message)
+        self.current = current
