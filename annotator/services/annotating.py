@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from annotator.core.errors import InputError, NotFound
+from annotator.core.errors import ConflictError, InputError, NotFound
 from annotator.core.model import (
     Annotation,
     Relation,
@@ -21,7 +21,7 @@ from annotator.core.model import (
 )
 from annotator.core.scheme import Scope
 from annotator.services.project import Change, Project
-from annotator.store import repo
+from annotator.store import repo, versions
 
 
 class Annotating:
@@ -32,6 +32,8 @@ class Annotating:
             raise InputError("an annotator needs a name")
         self.project = project
         self.annotator = annotator
+        # uuid -> the version this user's own last save left (undo and redo write over that one, see commands)
+        self.last_written: dict[str, int] = {}
 
     # -- annotations ----------------------------------------------------------------------------------
 
@@ -41,15 +43,21 @@ class Annotating:
             raise InputError(f"{self.annotator} cannot write an annotation of {ann.annotator}")
         with self.project.transaction() as session:
             store_annotation(self.project, session, ann, self.annotator)
+            version = versions.keep_annotation_version(session, ann.uuid, ann.version)
+        self.last_written[ann.uuid] = version
         return Change("created", "annotation", ann.uuid, ann.document)
 
     def update(self, ann: Annotation) -> Annotation:
-        """Replace an annotation's label, sub-type, fragments, attributes or note; returns the stored version."""
+        """Replace an annotation's label, sub-type, fragments, attributes or note; returns the stored version.
+
+        ann.version is the version the user saw: if the stored one is newer (the same person on another machine,
+        a curator), ConflictError carries the stored annotation and nothing is written."""
         with self.project.transaction() as session:
             row = repo.annotation_row(session, ann.uuid)
             before = repo.get_annotation(session, ann.uuid)
             if before.annotator != self.annotator:
                 raise InputError(f"this annotation belongs to {before.annotator}; only they can change it")
+            check_version(session, before, ann.version)
             if before.document != ann.document:
                 raise InputError("an annotation cannot move to another document")
             check_annotation(self.project, session, ann)
@@ -60,14 +68,18 @@ class Annotating:
                 session, self.annotator, "annotation", ann.uuid, "update", ann.document,
                 annotation_to_dict(before), annotation_to_dict(stored),
             )  # fmt: skip
+        self.last_written[ann.uuid] = stored.version
         return stored
 
-    def delete(self, uuid: str) -> tuple[Annotation, list[Relation]]:
-        """Delete an annotation and the relations that touch it; returns both so an undo can restore them."""
+    def delete(self, uuid: str, version: int | None = None) -> tuple[Annotation, list[Relation]]:
+        """Delete an annotation and the relations that touch it; returns both so an undo can restore them.
+        With version (the one the user saw), a newer stored version raises ConflictError instead."""
         with self.project.transaction() as session:
             ann = repo.get_annotation(session, uuid)
             if ann.annotator != self.annotator:
                 raise InputError(f"this annotation belongs to {ann.annotator}; only they can delete it")
+            if version is not None:
+                check_version(session, ann, version)
             relations = repo.relations_touching(session, uuid)
             for rel in relations:
                 repo.log_change(
@@ -78,6 +90,7 @@ class Annotating:
             repo.log_change(
                 session, self.annotator, "annotation", uuid, "delete", ann.document, annotation_to_dict(ann), None
             )
+        self.last_written.pop(uuid, None)
         return ann, relations
 
     def restore(self, uuid: str) -> Annotation:
@@ -138,6 +151,22 @@ class Annotating:
                 {"status": before.value}, {"status": status.value},
             )  # fmt: skip
         return Change("updated", "status", document, document)
+
+
+def check_version(session: Any, stored: Annotation, seen: int) -> None:
+    """Raise ConflictError (carrying the stored annotation) unless seen is the stored version."""
+    if stored.version == seen:
+        return
+    last = repo.changes(session, entity_uuid=stored.uuid, limit=1)
+    who = f" by {last[0].actor} at {last[0].at:%H:%M:%S} UTC" if last else ""
+    where = ", ".join(f"{f.start}–{f.end}" for f in stored.fragments) or "the whole document"
+    note = f", note “{stored.note}”" if stored.note else ""
+    raise ConflictError(
+        f"this annotation was changed elsewhere{who} since you read it (version {stored.version}, you edited "
+        f"version {seen}); it is now “{stored.label}{' / ' + stored.subtype if stored.subtype else ''}” at "
+        f"{where}{note}. Nothing was overwritten.",
+        current=stored,
+    )
 
 
 def check_annotation(project: Project, session: Any, ann: Annotation) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.core.errors import InputError
+from annotator.core.errors import ConflictError, InputError
 from annotator.core.scheme import Scheme, load_scheme_file, save_scheme_file, scheme_to_dict
 from annotator.services.project import Change, Project
 from annotator.store import repo, scheme_store
@@ -31,12 +31,27 @@ def check_scheme(scheme: Scheme) -> None:
 
 
 def update_scheme(
-    project: Project, scheme: Scheme, actor: str, renames: dict[tuple[str, str | None], str] | None = None
+    project: Project,
+    scheme: Scheme,
+    actor: str,
+    renames: dict[tuple[str, str | None], str] | None = None,
+    seen: Scheme | None = None,
 ) -> Change:
-    """Replace the project's scheme. renames maps (old name, parent) to a new name so annotations follow."""
+    """Replace the project's scheme. renames maps (old name, parent) to a new name so annotations follow.
+
+    seen is the scheme the user started editing from: if a colleague saved another one since, ConflictError
+    carries the stored scheme and nothing is written (label rows' version columns catch a race as well)."""
     check_scheme(scheme)
-    before = project.scheme
     with project.transaction() as session:
+        before = scheme_store.load_scheme(session)  # not the cached one: on a server a colleague may have saved
+        if seen is not None and before != seen:
+            changed = sorted({lab.name for lab in set(before.labels) ^ set(seen.labels)}) or ["relation types"]
+            project.forget_scheme()
+            raise ConflictError(
+                f"someone saved the scheme since you opened it (changed: {', '.join(changed)}); nothing was "
+                "overwritten. Reopen the scheme editor to see their version.",
+                current=before,
+            )
         scheme_store.save_scheme(session, scheme, renames)
         repo.log_change(
             session, actor, "scheme", "scheme", "update", None, scheme_to_dict(before), scheme_to_dict(scheme)

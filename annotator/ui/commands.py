@@ -7,6 +7,7 @@ enters the undo history and is never shown as saved.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -57,7 +58,7 @@ class AddAnnotation(EditCommand):
         self.notify("stored", self.ann.document, self.ann)
 
     def revert(self) -> None:
-        self.service.delete(self.ann.uuid)
+        self.service.delete(self.ann.uuid, self.service.last_written.get(self.ann.uuid))
         self.notify("removed", self.ann.document, self.ann.uuid)
 
 
@@ -68,7 +69,8 @@ class DeleteAnnotation(EditCommand):
         self.relations: list[Relation] = []
 
     def apply(self) -> None:
-        self.ann, self.relations = self.service.delete(self.ann.uuid)
+        seen = self.service.last_written.get(self.ann.uuid, self.ann.version)
+        self.ann, self.relations = self.service.delete(self.ann.uuid, seen)
         self.notify("removed", self.ann.document, self.ann.uuid)
         for rel in self.relations:
             self.notify("unrelated", self.ann.document, rel)
@@ -87,12 +89,21 @@ class UpdateAnnotation(EditCommand):
     def __init__(self, service: Annotating, notify: Listener, before: Annotation, after: Annotation, what: str):
         super().__init__(service, notify, what)
         self.before, self.after = before, after
+        self._done_once = False
+
+    def _store(self, ann: Annotation) -> None:
+        # The first time: over the version the user saw. Undo and redo: over the version this user's own last
+        # save left, so a colleague's change made in between is reported as a conflict, never overwritten.
+        seen = self.service.last_written.get(ann.uuid, ann.version) if self._done_once else self.after.version
+        stored = self.service.update(replace(ann, version=seen))
+        self._done_once = True
+        self.notify("stored", ann.document, stored)
 
     def apply(self) -> None:
-        self.notify("stored", self.after.document, self.service.update(self.after))
+        self._store(self.after)
 
     def revert(self) -> None:
-        self.notify("stored", self.before.document, self.service.update(self.before))
+        self._store(self.before)
 
     def id(self) -> int:
         return 1

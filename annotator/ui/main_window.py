@@ -10,7 +10,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ConflictError
 from annotator.core.model import Status
 from annotator.core.scheme import Scope
 from annotator.services import documents, samples
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
 
         self.navigator.document_chosen.connect(self.open_document)
         self.session.saved.connect(self._on_session_saved)
+        self.session.conflict_found.connect(lambda text: self._not_saved(ConflictError(text)))
         self.session.status_changed.connect(lambda _s: self.refresh_documents())
         self.session.annotation_stored.connect(lambda _a: self._count_changed())
         self.session.annotation_removed.connect(lambda _u: self._count_changed())

@@ -50,6 +50,7 @@ def test_note_typing_merges_into_one_step(qtbot, setup) -> None:
     commands.run(stack, commands.AddAnnotation(service, notify, ann))
     first = service.update(ann.__class__(**{**ann.__dict__, "note": "c"}))
     commands.run(stack, commands.UpdateAnnotation(service, notify, ann, first, "Edit note"))
+    first = service.annotations(doc.uuid)[0]  # as the panel shows it after the save (its new version)
     second = first.__class__(**{**first.__dict__, "note": "cost"})
     commands.run(stack, commands.UpdateAnnotation(service, notify, first, second, "Edit note"))
     assert stack.count() == 2

@@ -57,7 +57,9 @@ class EditMetadata(QUndoCommand):
 
     def _apply(self, values: dict[str, str], names: set[str]) -> None:
         if values:
-            documents.update_metadata(self.project, self.uuid, self.actor, **values)
+            # what the user saw: before for the edit itself, after for its undo (a colleague's change is refused)
+            seen = self.before if values is self.after else self.after
+            documents.update_metadata(self.project, self.uuid, self.actor, expected=seen, **values)
         if self.collections_before != self.collections_after:
             collections.set_membership(self.project, self.uuid, names, self.actor)
         if self.notify is not None:

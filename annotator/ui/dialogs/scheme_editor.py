@@ -50,6 +50,8 @@ class SchemeEditor(QDialog):
         self.setWindowTitle("Annotation scheme")
         self.resize(900, 600)
         self.project, self.actor = project, actor
+        project.forget_scheme()  # on a shared server a colleague may have saved a newer one
+        self.opened_with = project.scheme  # what a save is checked against (nothing a colleague saved is overwritten)
         self.labels: dict[int, Label] = {}  # id(tree item) -> working copy
         self.relation_types = project.scheme.relation_types
         self.tree = QTreeWidget()
@@ -254,7 +256,7 @@ class SchemeEditor(QDialog):
     def accept(self) -> None:
         scheme, renames = self.scheme()
         try:
-            scheme_service.update_scheme(self.project, scheme, self.actor, renames)
+            scheme_service.update_scheme(self.project, scheme, self.actor, renames, seen=self.opened_with)
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Scheme not saved", str(exc))
             return
