@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.core.errors import ConflictError, StoreError
+from annotator.store import change_feed
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -52,7 +53,9 @@ def make_engine(url: URL) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    change_feed.install_notify(engine)
+    return engine
 
 
 def describe_error(exc: BaseException, where: str) -> str:
@@ -80,6 +83,7 @@ def transaction(engine: Engine, where: str) -> Iterator[Session]:
     try:
         with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
+            change_feed.notify_if_logged(session)  # colleagues' windows hear of it when this commits
     except StaleDataError:
         raise ConflictError("someone else changed this record since it was read; nothing was overwritten") from None
     except OperationalError as exc:  # locked, read-only, disk full, cannot open: the edit may succeed later

@@ -261,6 +261,22 @@ class AnnotationSession(QObject):
         if self.current is not None and self.current.uuid == uuid:
             self.select(None)
 
+    def refresh_from_elsewhere(self, uuids: set[str], relations: bool) -> None:
+        """Annotations (by uuid) changed in the database by someone else: show them as stored now. My own saves
+        come back here too and are skipped (same version), so the selection and what is being typed stay."""
+        if self.document is None or not (uuids or relations):
+            return
+        if uuids:
+            layers = [self.annotator, *self.colleagues]
+            fresh = {a.uuid: a for a in self.service.annotations(self.document.uuid, layers)}
+            for uuid in sorted(uuids):
+                if uuid not in fresh:
+                    self.drop_remote_annotation(uuid)
+                elif (shown := self.annotations.get(uuid)) is None or shown.version != fresh[uuid].version:
+                    self.take_remote_annotation(fresh[uuid])
+        if relations:
+            self.reload_relations()
+
     def reload_relations(self) -> None:
         if self.document is not None:
             self.relations = self.service.relations(self.document.uuid)

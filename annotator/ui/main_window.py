@@ -21,6 +21,7 @@ from annotator.ui import menus
 from annotator.ui.annotation_list import AnnotationList
 from annotator.ui.annotation_session import AnnotationSession
 from annotator.ui.dialogs.import_dialog import DropImporter
+from annotator.ui.live_updates import LiveUpdates
 from annotator.ui.navigator import Navigator
 from annotator.ui.reader_pane import ReaderPane
 from annotator.ui.widgets.annotation_panel import AnnotationPanel
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
         DropImporter(self, lambda: self.project, lambda: self.session.annotator, self.after_import)
         self._restore_layout()
         self.refresh_documents()
+        self.live = LiveUpdates(self)  # colleagues' saves appear within about a second
+        self.live.start()
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -177,6 +180,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.panel.show_annotation(None)  # saves a note still being typed
+        self.live.stop()
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
         self.settings.zoom = self.reader.view.zoom
