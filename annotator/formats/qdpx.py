@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ from annotator.core.model import Annotation, Document, Fragment, Origin, Relatio
 from annotator.core.scheme import Scheme
 from annotator.core.text import newline_style
 from annotator.formats._common import IdMaker, imported, stable_uuid
+from annotator.formats.archive import check_zip
 from annotator.formats.registry import DocumentBundle, ReadOptions, WriteOptions, reader, writer
 
 NS = "urn:QDA-XML:project:1.0"
@@ -173,11 +175,12 @@ def read_qdpx(path: Path, options: ReadOptions) -> Iterator[DocumentBundle]:
     except (OSError, zipfile.BadZipFile) as exc:
         raise InputError(f"not a REFI-QDA project (a .qdpx is a zip file): {exc}", where) from None
     with archive:
+        check_zip(path, archive)  # the entry count, size and ratio limits of every archive we open
         names = {n.lower(): n for n in archive.namelist()}
         if "project.qde" not in names:
             raise InputError("the .qdpx holds no project.qde", where)
         try:
-            root = SafeET.fromstring(archive.read(names["project.qde"]))
+            root = SafeET.fromstring(_member(archive, names["project.qde"], where))
         except SafeET.ParseError as exc:
             raise InputError(f"project.qde is not well-formed XML: {exc}", where, exc.position[0]) from None
         except Exception as exc:  # defusedxml refuses entities and external references
@@ -287,6 +290,15 @@ def _code_of(coding: Any, codes: dict, where: str) -> tuple[str, str | None]:
     return codes[ref.get("targetGUID")]
 
 
+def _member(archive: zipfile.ZipFile, name: str, where: str) -> bytes:
+    """An entry's bytes, or InputError if the archive is damaged there (found by fuzzing: a truncated entry
+    header raised BadZipFile through the importer)."""
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+        raise InputError(f"the .qdpx is damaged ({name}: {exc})", where) from None
+
+
 def _source_text(source: Any, archive: zipfile.ZipFile, names: dict[str, str], where: str) -> str:
     inline = source.find(f"{_Q}PlainTextContent")
     if inline is not None and inline.text is not None:
@@ -297,6 +309,6 @@ def _source_text(source: Any, archive: zipfile.ZipFile, names: dict[str, str], w
         raise InputError(f"the text of source '{source.get('name')}' ({location or 'no path'}) is not in the "
                          "project (external sources are not read)", where)  # fmt: skip
     try:
-        return archive.read(names[member.lower()]).decode("utf-8")
+        return _member(archive, names[member.lower()], where).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{member} is not UTF-8 text ({exc.reason})", where) from None

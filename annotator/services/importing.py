@@ -208,6 +208,9 @@ class _Run:
             rows += 1
             if rows % ROWS_PER_TICK == 0 and not self.tick(f"{name} ({rows} rows)"):
                 raise _Cancelled
+        if rows == 0 and not report.notes and path.is_file() and path.stat().st_size > 0:
+            # e.g. a table cut short after its header: say so rather than report a silent success
+            raise InputError(f"holds no documents to import (read as {fmt.name})", name)
         flush()
         if self.collection:
             members = [uuid for _, uuid in report.imported + report.duplicates]
