@@ -72,6 +72,13 @@ def register(commands: Any) -> None:
     b.add_argument("--to", help="folder for the copy (default: the backups folder)")
     b.set_defaults(handler=cmd_db_backup)
     actions.add_parser("check", help="integrity and schema version check").set_defaults(handler=cmd_db_check)
+    c = actions.add_parser(
+        "copy", help="copy a project to another database (SQLite <-> PostgreSQL), change log included",
+        description="Copy a whole project into a new, empty database: ids, scheme, statuses, gold and change log kept.",
+    )  # fmt: skip
+    c.add_argument("--from", dest="source", metavar="URL", help="the project to copy (default: --db or the usual one)")
+    c.add_argument("--to", dest="target", metavar="URL", required=True, help="an empty database (a file is created)")
+    c.set_defaults(handler=cmd_db_copy)
     r = actions.add_parser("restore", help="restore a backup (the current database is backed up first)")
     r.add_argument("backup", metavar="BACKUP", help="a backup file (see 'annotator db backups')")
     r.set_defaults(handler=cmd_db_restore)
@@ -217,6 +224,17 @@ def cmd_db_backups(args: argparse.Namespace) -> int:
     for b in found:
         print(f"{b.made:%Y-%m-%d %H:%M:%S} UTC  {b.reason:<28} {b.size / 1e6:8.2f} MB  {b.path}")
     print(f"{len(found)} backups" if found else "no backups yet")
+    return 0
+
+
+def cmd_db_copy(args: argparse.Namespace) -> int:
+    from annotator import paths
+    from annotator.services import transfer
+
+    source = args.source or database_url(args) or str(paths.default_database_path())
+    counts = transfer.copy_project(source, args.target)
+    summary = ", ".join(f"{counts[t]} {t}" for t in ("documents", "annotations", "relations", "change_log") if t in counts)
+    print(f"copied {summary} to {args.target}")
     return 0
 
 
