@@ -233,7 +233,8 @@ def cmd_db_copy(args: argparse.Namespace) -> int:
 
     source = args.source or database_url(args) or str(paths.default_database_path())
     counts = transfer.copy_project(source, args.target)
-    summary = ", ".join(f"{counts[t]} {t}" for t in ("documents", "annotations", "relations", "change_log") if t in counts)
+    shown = ("documents", "annotations", "relations", "change_log")
+    summary = ", ".join(f"{counts[t]} {t}" for t in shown if t in counts)
     print(f"copied {summary} to {args.target}")
     return 0
 
