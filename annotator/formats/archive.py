@@ -32,8 +32,8 @@ def is_zip(path: Path) -> bool:
 def _open(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"not a readable zip archive ({exc})", str(path)) from None
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError) as exc:  # NotImplementedError: found by
+        raise InputError(f"not a readable zip archive ({exc})", str(path)) from None  # fuzzing (bad version field)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", str(path)) from None
 

@@ -172,7 +172,7 @@ def read_qdpx(path: Path, options: ReadOptions) -> Iterator[DocumentBundle]:
     where = str(path)
     try:
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, NotImplementedError, ValueError, EOFError) as exc:
         raise InputError(f"not a REFI-QDA project (a .qdpx is a zip file): {exc}", where) from None
     with archive:
         check_zip(path, archive)  # the entry count, size and ratio limits of every archive we open
@@ -295,7 +295,7 @@ def _member(archive: zipfile.ZipFile, name: str, where: str) -> bytes:
     header raised BadZipFile through the importer)."""
     try:
         return archive.read(name)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
         raise InputError(f"the .qdpx is damaged ({name}: {exc})", where) from None
 
 

@@ -254,6 +254,8 @@ def read_tsv(path: Path, options: ReadOptions) -> DocumentBundle:
             if length > begin:
                 text_parts[-1] = text_parts[-1][:-1]  # the line break written after the previous sentence
                 length -= 1
+            if begin - length > MAX_GAP:  # found by fuzzing: a huge offset asked for that many spaces
+                raise InputError(f"offset {begin} lies far past the text so far ({length})", where, number)
             if length < begin:
                 text_parts.append(" " * (begin - length))
                 length = begin
@@ -265,6 +267,9 @@ def read_tsv(path: Path, options: ReadOptions) -> DocumentBundle:
     text = "".join(text_parts)
     text = text[:-1] if text.endswith("\n") else text
     return _bundle(path, text, columns, tokens, options)
+
+
+MAX_GAP = 1_000_000  # blank space between two sentences; more is a damaged offset, not a layout
 
 
 def _units(text: str) -> int:

@@ -87,3 +87,18 @@ def test_docx_external_entity_is_not_read(project, tmp_path, secret) -> None:
     with sqlite3.connect(project.database.file_path) as conn:
         texts = [t for (t,) in conn.execute("SELECT text FROM documents")]
     assert not any("TOP SECRET" in t for t in texts)
+
+
+def test_zip_with_an_impossible_version_is_a_clear_error(project, tmp_path) -> None:
+    """Found while fuzzing: zipfile raises NotImplementedError for a version field it does not know."""
+    path = tmp_path / "articles.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.txt", "The minister said taxes will rise.")
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6 : central + 8] = b"\xff\x00"  # version needed to extract: 25.5
+    path.write_bytes(bytes(data))
+    before = dump(project)
+    [(_, reason)] = importing.import_paths(project, [path], "tester").failed
+    assert reason.startswith(str(path)) and "not a readable zip archive" in reason
+    assert dump(project) == before
