@@ -25,8 +25,10 @@ class DocumentPanel(QGroupBox):
         self.label_boxes: dict[str, QComboBox] = {}
         session.document_opened.connect(self.refresh)
         session.status_changed.connect(self.refresh)
-        session.annotation_stored.connect(lambda _a: self.refresh())
-        session.annotation_removed.connect(lambda _u: self.refresh())
+        # only document-level annotations concern this panel; a document may hold 10,000 span annotations
+        session.annotation_stored.connect(lambda a: self.refresh() if not a.fragments else None)
+        session.annotation_removed.connect(lambda uuid: self.refresh() if uuid in self._shown else None)
+        self._shown: set[str] = set()
         self.refresh()
 
     def refresh(self) -> None:
@@ -46,6 +48,7 @@ class DocumentPanel(QGroupBox):
         has_document = self.session.document is not None
         self.setEnabled(has_document)
         mine = self.session.document_labels()
+        self._shown = {a.uuid for a in mine.values()}
         for name, box in self.label_boxes.items():
             box.setCurrentText(mine[name].subtype or NONE if name in mine else NONE)
         self.status_box.setCurrentIndex(list(STATUS_NAMES).index(self.session.status))
