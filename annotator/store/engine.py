@@ -72,9 +72,31 @@ def describe_error(exc: BaseException, where: str) -> str:
         return f"the disk holding {where} is full; nothing was changed"
     if "unable to open" in lowered:
         return f"cannot open {where} (does the folder exist and is it writable?)"
+    if "permission denied" in lowered or "row-level security" in lowered:  # server access control (server_admin)
+        return _access_refused(text, where)
     if "could not connect" in lowered or "connection" in lowered and "refused" in lowered:
         return f"cannot reach the database server for {where}: {text}"
     return f"database error on {where}: {text}"
+
+
+def _access_refused(text: str, where: str) -> str:
+    """The server's access rules said no: the guard trigger's own words, or a plain account of a grant or policy."""
+    if text.startswith("permission denied:"):  # raised by server_admin's guard trigger, already readable
+        return f"{text}; nothing was changed on {where}"
+    if " for database " in text or " for schema " in text:
+        return f"permission denied on {where}: your login has no access to this project (its admin gives it with " \
+            "'annotator server add-user NAME --role ...')"
+    table = text.rsplit(" ", 1)[-1].strip('"') if " table " in text or " sequence " in text else "this data"
+    if "row-level security" in text:
+        return (
+            f"permission denied on {where}: the server's access rules refused this write to {table} "
+            "(you may write only your own work, under the annotator name that matches your login); nothing was changed"
+        )
+    return (
+        f"permission denied on {where}: your role on this server may not change {table} "
+        "(readers only read; annotators write their own annotations; curators also the gold layer, documents "
+        "and the scheme); nothing was changed"
+    )
 
 
 @contextmanager
