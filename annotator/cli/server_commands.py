@@ -43,9 +43,9 @@ def register(commands: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Project:
-    project = Project.open(database_url(args))
-    server_admin.require_postgres(project.database.engine)
-    return project
+    url = database_url(args)
+    server_admin.require_postgres(url)  # before opening: a SQLite file would be created for nothing
+    return Project.open(url)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

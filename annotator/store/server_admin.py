@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from annotator.core.errors import InputError, StoreError
-from annotator.store.engine import describe_error
+from annotator.store.engine import describe_error, parse_url
 
 ROLES = ("annotator", "curator", "reader")
 # Tables whose rows belong to one annotator, and the SQL that finds that annotator's id in a row (as jsonb r).
@@ -48,8 +48,10 @@ CURATOR_TABLES = ("adjudications", "documents", "labels", "project_settings", "c
 MAX_NAME = 63  # PostgreSQL cuts longer identifiers silently; refuse them instead
 
 
-def require_postgres(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
+def require_postgres(target: Engine | str | None) -> None:
+    """Refuse anything but a PostgreSQL project (an engine, or a URL; None is the default SQLite file)."""
+    backend = target.dialect.name if isinstance(target, Engine) else target and parse_url(target).get_backend_name()
+    if backend != "postgresql":
         raise StoreError(
             "access control needs a PostgreSQL project (a SQLite file is protected by its file permissions); "
             "point the app at the server with --db postgresql+psycopg://USER@HOST/DATABASE"

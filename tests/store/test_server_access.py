@@ -299,6 +299,7 @@ def test_on_sqlite_the_server_commands_say_access_control_needs_postgresql(tmp_p
         main(["--db", str(tmp_path / "p.sqlite"), *argv])
     assert done.value.code == 2
     assert "access control needs a PostgreSQL project" in capsys.readouterr().err
+    assert not (tmp_path / "p.sqlite").exists()  # refused before anything was created
 
 
 @pytest.mark.parametrize(
