@@ -103,7 +103,8 @@ class Annotation:
     version: int = 1
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fragments", tuple(sorted(self.fragments)))
+        if len(self.fragments) > 1 or not isinstance(self.fragments, tuple):
+            object.__setattr__(self, "fragments", tuple(sorted(self.fragments)))
 
     @property
     def is_document_level(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from annotator.core.model import Annotation
@@ -44,7 +44,8 @@ class AnnotationList(QWidget):
         self.table.clicked.connect(self._on_table_clicked)
         self.label_filter.activated.connect(self._apply_filter)
         self.annotator_filter.activated.connect(self._apply_filter)
-        session.document_opened.connect(self._reload)
+        # filled just after the article is painted: the text comes first, a long list a moment later
+        session.document_opened.connect(lambda: QTimer.singleShot(0, self._reload))
         session.annotation_stored.connect(self.model.upsert)
         session.annotation_removed.connect(self.model.remove)
         session.current_changed.connect(self._on_current_changed)
