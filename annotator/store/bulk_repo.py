@@ -39,6 +39,14 @@ def existing_annotations(session: Session, uuids: Sequence[str]) -> set[str]:
     return found
 
 
+def existing_relations(session: Session, uuids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(uuids), CHUNK):
+        chunk = list(uuids[start : start + CHUNK])
+        found.update(session.scalars(select(RelationRow.uuid).where(RelationRow.uuid.in_(chunk))))
+    return found
+
+
 def document_ids(session: Session, uuids: Iterable[str]) -> dict[str, int]:
     wanted = list(dict.fromkeys(uuids))
     found: dict[str, int] = {}

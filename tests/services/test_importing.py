@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 from annotator.formats.jsonl import read_jsonl
 from annotator.formats.registry import ReadOptions
@@ -75,3 +76,23 @@ def test_colleagues_work_on_known_texts_joins_those_documents(sample_project, tm
     assert report.failed == [] and len(report.duplicates) == 5 and report.annotations == 71
     assert sum(r.annotation_count for r in documents.list_documents(sample_project, "carol")) == 71
     assert len(documents.list_documents(sample_project)) == 5
+
+
+def test_a_relation_id_already_in_the_project_does_not_fail_the_file(project, tmp_path) -> None:
+    from annotator.core.model import Annotation, Document, Fragment, Relation
+    from annotator.formats.jsonl import bundle_to_json
+    from annotator.formats.registry import DocumentBundle
+
+    def write(name: str, text: str, suffix: str) -> Path:
+        doc = Document(text)
+        a = Annotation(doc.uuid, "carol", "attribution", (Fragment(0, 3),), "source", uuid=f"a-{suffix}")
+        b = Annotation(doc.uuid, "carol", "attribution", (Fragment(4, 8),), "content", uuid=f"b-{suffix}")
+        rel = Relation("attributed_to", b.uuid, a.uuid, "carol", uuid="11111111-1111-1111-1111-111111111111")
+        path = tmp_path / name
+        path.write_text(json.dumps(bundle_to_json(DocumentBundle(doc, [a, b], [rel]))) + "\n", encoding="utf-8")
+        return path
+
+    first = importing.import_paths(project, [write("one.jsonl", "Bob said yes.", "1")], "alice")
+    second = importing.import_paths(project, [write("two.jsonl", "Ann said no.", "2")], "alice")
+    assert first.failed == [] and second.failed == [] and second.annotations == 2
+    assert any("already in the project" in note for note in second.notes)
