@@ -1,6 +1,6 @@
 """Backups of a SQLite project: list them, check that a file is a sound backup, restore one, keep the last N.
 
-Copies are made with SQLite's online backup API (schema.backup_sqlite), which is consistent even while the
+Copies are made with SQLite's online backup API (backup_file), which is consistent even while the
 project is open in the app; a restore goes the same way in the other direction, so WAL files stay coherent.
 """
 

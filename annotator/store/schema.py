@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from annotator.core.errors import StoreError
+from annotator.store.backups import backup_file
 from annotator.store.engine import describe_error
 from annotator.store.tables import Base
 
@@ -81,26 +80,7 @@ def backup_sqlite(engine: Engine, folder: Path, reason: str = "manual") -> Path:
         raise StoreError("a server project is backed up by copying it: annotator db copy --from URL --to FILE.sqlite")
     if not source or source == ":memory:":
         raise StoreError("only a SQLite project file can be backed up this way")
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = folder / f"{Path(source).stem}-{stamp}-{reason}.sqlite"
-    src = sqlite3.connect(source)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-            verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            dst.close()
-    except sqlite3.Error as exc:
-        target.unlink(missing_ok=True)
-        raise StoreError(f"backup of {source} failed: {exc}") from None
-    finally:
-        src.close()
-    if verdict != "ok":
-        target.unlink(missing_ok=True)
-        raise StoreError(f"backup of {source} failed its integrity check: {verdict}")
-    return target
+    return backup_file(Path(source), folder, reason)
 
 
 def integrity_problems(engine: Engine) -> list[str]:
