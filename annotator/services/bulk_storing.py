@@ -96,10 +96,15 @@ def store_annotated(project: Project, session: Any, bundles: list[DocumentBundle
             items.append(bulk_repo.LoggedAnnotation(ann, doc_ids[target]))
             stored.add(ann.uuid)
         relations += [(rel, target) for rel in bundle.relations if rel.source in stored or rel.target in stored]
-    known = bulk_repo.existing_relations(session, [rel.uuid for rel, _ in relations])
-    if known:  # the same relation id stored by an earlier import: keep that one rather than fail the file
-        relations = [(rel, target) for rel, target in relations if rel.uuid not in known]
-        report.notes.append(f"{len(known)} relations whose ids are already in the project were not added again")
+    seen = bulk_repo.existing_relations(session, [rel.uuid for rel, _ in relations])
+    unique = []
+    for rel, target in relations:  # an id stored by an earlier import, or repeated in this file: keep the first
+        if rel.uuid not in seen:
+            seen.add(rel.uuid)
+            unique.append((rel, target))
+    if len(unique) < len(relations):
+        report.notes.append(f"{len(relations) - len(unique)} relations repeating an id already seen were not added")
+        relations = unique
     ids = bulk_repo.insert_annotations(session, items, project.label_ids(session), actor)
     bulk_repo.insert_relations(session, relations, ids, actor)
     report.annotations += len(items)

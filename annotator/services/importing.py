@@ -310,7 +310,7 @@ def _store_bundle(project: Project, session: object, bundle: DocumentBundle, act
     report.annotations += len(new)
     stored = {a.uuid for a in new}
     for rel in bundle.relations:
-        if rel.source in stored or rel.target in stored:
+        if (rel.source in stored or rel.target in stored) and not repo.relation_exists(session, rel.uuid):
             store_relation(session, rel, target, actor)
     for annotator, status in bundle.status.items():
         if repo.get_status(session, target, annotator) is Status.NOT_STARTED:
