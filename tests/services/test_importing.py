@@ -95,4 +95,4 @@ def test_a_relation_id_already_in_the_project_does_not_fail_the_file(project, tm
     first = importing.import_paths(project, [write("one.jsonl", "Bob said yes.", "1")], "alice")
     second = importing.import_paths(project, [write("two.jsonl", "Ann said no.", "2")], "alice")
     assert first.failed == [] and second.failed == [] and second.annotations == 2
-    assert any("already in the project" in note for note in second.notes)
+    assert any("repeating an id already seen" in note for note in second.notes)
