@@ -10,7 +10,7 @@ removed, both logged).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,38 +183,48 @@ class Adjudication:
 
     def accept_agreed(self, annotators: Sequence[str], documents: Sequence[str] | None = None) -> BulkOutcome:
         """Accept every undecided unit that all annotators who coded the document marked identically."""
-        outcome = BulkOutcome()
-        for document in self._documents(documents):
-            for item in self.units(document, annotators):
-                if item.decided:
-                    outcome.already += 1
-                    continue
-                chosen = rules.agreed_candidate(item.unit)
-                if chosen is None:
-                    outcome.undecided += 1
-                    continue
+
+        def decide(item: AdjudicationUnit, outcome: BulkOutcome) -> None:
+            chosen = rules.agreed_candidate(item.unit)
+            if chosen is None:
+                outcome.undecided += 1
+            else:
                 self.accept(chosen.uuid, "all annotators agree", Decision.AGREED, item.unit.uuids)
                 outcome.accepted += 1
-        return outcome
+
+        return self._each_undecided(annotators, documents, decide)
 
     def majority(self, annotators: Sequence[str], documents: Sequence[str] | None = None) -> BulkOutcome:
         """Decide every undecided unit where a strict majority of the annotators who coded it agree."""
+
+        def decide(item: AdjudicationUnit, outcome: BulkOutcome) -> None:
+            verdict = rules.majority(item.unit)
+            if verdict is None:
+                outcome.undecided += 1
+            elif verdict[0] is None:
+                self.reject(verdict[1], "most annotators marked nothing here", Decision.MAJORITY)
+                outcome.rejected += 1
+            else:
+                votes, voters = len(verdict[1]), len(item.unit.coders)
+                self.accept(verdict[0].uuid, f"majority {votes} of {voters}", Decision.MAJORITY, verdict[1])
+                outcome.accepted += 1
+
+        return self._each_undecided(annotators, documents, decide)
+
+    def _each_undecided(
+        self,
+        annotators: Sequence[str],
+        documents: Sequence[str] | None,
+        decide: Callable[[AdjudicationUnit, BulkOutcome], None],
+    ) -> BulkOutcome:
+        """Run decide on every unit not decided yet; units already decided are counted and left alone."""
         outcome = BulkOutcome()
         for document in self._documents(documents):
             for item in self.units(document, annotators):
                 if item.decided:
                     outcome.already += 1
-                    continue
-                verdict = rules.majority(item.unit)
-                if verdict is None:
-                    outcome.undecided += 1
-                elif verdict[0] is None:
-                    self.reject(verdict[1], "most annotators marked nothing here", Decision.MAJORITY)
-                    outcome.rejected += 1
                 else:
-                    votes, voters = len(verdict[1]), len(item.unit.coders)
-                    self.accept(verdict[0].uuid, f"majority {votes} of {voters}", Decision.MAJORITY, verdict[1])
-                    outcome.accepted += 1
+                    decide(item, outcome)
         return outcome
 
     # -- helpers ----------------------------------------------------------------------------------------------
