@@ -34,6 +34,7 @@ class AnnotationList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setColumnWidth(AnnotationListModel.LABEL, 230)  # "attribution / content" in full
         self.table.setColumnWidth(AnnotationListModel.TEXT, 520)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Label"))
