@@ -10,7 +10,6 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from annotator import __version__, paths
 from annotator.core.errors import AnnotatorError
@@ -74,7 +73,3 @@ def main(argv: Sequence[str] | None = None) -> None:
 def print_json(data: object) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
-
-
-def existing_paths(values: Sequence[str]) -> list[Path]:
-    return [Path(v) for v in values]

@@ -317,11 +317,6 @@ def _store_bundle(project: Project, session: object, bundle: DocumentBundle, act
             repo.set_status(session, target, annotator, status)
 
 
-def add_to_collection(project: Project, name: str, document_uuids: list[str]) -> int:
-    with project.transaction() as session:
-        return collections_repo.add_members(session, name, document_uuids, create=True)
-
-
 # -- what the import dialog shows before anything is stored ---------------------------------------------
 
 

@@ -10,7 +10,7 @@ import pytest
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, AnnotatorKind, Document, Fragment, Status
 from annotator.formats.registry import DocumentBundle, ReadOptions
-from annotator.services import exporting, importing, label_mapping
+from annotator.services import collections, exporting, importing, label_mapping
 from annotator.services.annotating import Annotating
 from annotator.services.project import Project
 from annotator.services.samples import samples_path
@@ -28,7 +28,7 @@ def test_filters_select_annotators_labels_statuses_collections_and_gold(sample_p
     assert count(sample_project, done) == (5, 38)
     assert count(sample_project, exporting.ExportFilter(statuses=[Status.DONE], annotators=["bob"]))[0] == 0
     first = exporting.bundles(sample_project).__next__().document.uuid
-    importing.add_to_collection(sample_project, "batch", [first])
+    collections.add_documents(sample_project, "batch", [first], "alice")
     assert count(sample_project, exporting.ExportFilter(collections=["batch"]))[0] == 1
     assert count(sample_project, exporting.ExportFilter(gold_only=True)) == (5, 0)
     with sample_project.transaction() as session:

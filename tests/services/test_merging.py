@@ -33,9 +33,9 @@ def colleague(tmp_path: Path):
     documents.add_document(other, new_doc, "carol")
     Annotating(other, "carol").create(Annotation(new_doc.uuid, "carol", "claim", (Fragment(2, 9),), uuid="carol-2"))
     Annotating(other, "carol").set_status(new_doc.uuid, Status.DONE)
-    from annotator.services.importing import add_to_collection
+    from annotator.services import collections
 
-    add_to_collection(other, "coast", [new_doc.uuid])
+    collections.add_documents(other, "coast", [new_doc.uuid], "alice")
     Adjudication(other, "curt").accept_agreed(["alice", "bob"], [first])
     other.close()
     return tmp_path / "colleague.sqlite", changed

@@ -42,9 +42,9 @@ def test_breakdowns(sample_project, by: str, groups: set[str]) -> None:
 
 def test_breakdown_by_document_and_collection(sample_project) -> None:
     uuids = [d.uuid for d in documents.list_documents(sample_project)]
-    from annotator.services.importing import add_to_collection
+    from annotator.services import collections
 
-    add_to_collection(sample_project, "batch 1", uuids[:2])
+    collections.add_documents(sample_project, "batch 1", uuids[:2], "alice")
     by_doc = strict(review.agreement(sample_project, AgreementOptions(by="document")))
     assert len(by_doc["groups"]["results"]) == 5
     one = next(iter(by_doc["groups"]["results"].values()))
