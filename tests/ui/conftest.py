@@ -10,7 +10,10 @@ from annotator.services import documents
 from annotator.settings import Settings
 from annotator.ui.main_window import MainWindow
 
-TRICKY = "\ufeffHeadline 😀 here\r\n\r\nThe minister said that taxes will rise by 5%.\r\nCritics call it a disgrace 👩\u200d🔬!"
+TRICKY = (
+    "\ufeffHeadline 😀 here\r\n\r\nThe minister said that taxes will rise by 5%.\r\n"
+    "Critics call it a disgrace 👩\u200d🔬!"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -34,13 +37,18 @@ def window(qtbot, project):
     return win
 
 
-@pytest.fixture
-def tricky_doc(window) -> Document:
-    doc = Document(TRICKY, title="Tricky")
+def open_new_document(window, text: str, title: str) -> Document:
+    """Add a document to the window's project and open it, as a person would after importing it."""
+    doc = Document(text, title=title)
     documents.add_document(window.project, doc, "alice")
     window.refresh_documents()
     window.open_document(doc.uuid)
     return doc
+
+
+@pytest.fixture
+def tricky_doc(window) -> Document:
+    return open_new_document(window, TRICKY, "Tricky")
 
 
 def select_text(window, quote: str, occurrence: int = 1) -> tuple[int, int]:

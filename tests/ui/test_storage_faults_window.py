@@ -14,7 +14,7 @@ from annotator.services.project import Project
 from annotator.settings import Settings
 from annotator.ui.main_window import MainWindow
 from tests.store.faults import fill_disk, lock
-from tests.ui.conftest import select_text
+from tests.ui.conftest import open_new_document, select_text
 
 TEXT = "The minister said taxes will rise. Critics call it a disgrace and a betrayal of voters."
 
@@ -28,11 +28,7 @@ def warnings(monkeypatch) -> list[str]:
 
 @pytest.fixture
 def opened(window) -> Document:
-    doc = Document(TEXT, title="Taxes")
-    documents.add_document(window.project, doc, "alice")
-    window.refresh_documents()
-    window.open_document(doc.uuid)
-    return doc
+    return open_new_document(window, TEXT, "Taxes")
 
 
 def stored(project, doc) -> list[str]:
