@@ -4,7 +4,8 @@ relation and change-log entry of the batch in a few bulk statements.
 Same rules as storing one annotation at a time (services/annotating.py): each annotation must fit the scheme
 (label, sub-type, attributes, span or document scope) and lie within its text; a document whose text is already
 in the project takes the annotations instead; annotations already stored (same id) are skipped, so importing a
-file twice adds nothing; every new annotation and relation gets its change-log entry.
+file twice adds nothing; every new relation gets its change-log entry, and each document one entry listing the
+annotations it gained (store/bulk_repo.py says why).
 """
 
 from __future__ import annotations
@@ -76,7 +77,12 @@ def store_annotated(project: Project, session: Any, bundles: list[DocumentBundle
         target_of.append(doc.uuid)
     import_repo.insert_documents(session, new_docs, [document_to_dict(d) for d in new_docs], actor)
     doc_ids = bulk_repo.document_ids(session, target_of)
-    already = bulk_repo.existing_annotations(session, [a.uuid for b in bundles for a in b.annotations])
+    # annotations of a document already stored may be stored themselves (the same file imported again): those are
+    # skipped before they are checked; a uuid of a new document that is already taken is left out by the insert
+    already = bulk_repo.existing_annotations(
+        session, [a.uuid for b, target in zip(bundles, target_of, strict=True) if b.document.uuid != target
+                  for a in b.annotations]
+    )  # fmt: skip
     check = SchemeCheck(project.scheme)
     items: list[bulk_repo.LoggedAnnotation] = []
     relations: list[tuple[Relation, str]] = []
@@ -96,19 +102,27 @@ def store_annotated(project: Project, session: Any, bundles: list[DocumentBundle
             items.append(bulk_repo.LoggedAnnotation(ann, doc_ids[target]))
             stored.add(ann.uuid)
         relations += [(rel, target) for rel in bundle.relations if rel.source in stored or rel.target in stored]
+    ids = bulk_repo.insert_annotations(session, items, project.label_ids(session), actor)
+    if len(ids) < len(items):
+        taken = {item.annotation.uuid for item in items} - ids.keys()
+        report.notes.append(f"{len(taken)} annotations whose ids are already used in this project were not added")
+        relations = [(rel, doc) for rel, doc in relations if rel.source not in taken and rel.target not in taken]
+    report.annotations += len(ids)
+    bulk_repo.insert_relations(session, _first_of_each(session, relations, report), ids, actor)
+    for bundle, target in zip(bundles, target_of, strict=True):
+        for annotator, status in bundle.status.items():
+            if repo.get_status(session, target, annotator) is Status.NOT_STARTED:
+                repo.set_status(session, target, annotator, status)
+
+
+def _first_of_each(session: Any, relations: list[tuple[Relation, str]], report: Any) -> list[tuple[Relation, str]]:
+    """Relations whose id is neither stored already nor repeated earlier in this file (the first is kept)."""
     seen = bulk_repo.existing_relations(session, [rel.uuid for rel, _ in relations])
     unique = []
-    for rel, target in relations:  # an id stored by an earlier import, or repeated in this file: keep the first
+    for rel, target in relations:
         if rel.uuid not in seen:
             seen.add(rel.uuid)
             unique.append((rel, target))
     if len(unique) < len(relations):
         report.notes.append(f"{len(relations) - len(unique)} relations repeating an id already seen were not added")
-        relations = unique
-    ids = bulk_repo.insert_annotations(session, items, project.label_ids(session), actor)
-    bulk_repo.insert_relations(session, relations, ids, actor)
-    report.annotations += len(items)
-    for bundle, target in zip(bundles, target_of, strict=True):
-        for annotator, status in bundle.status.items():
-            if repo.get_status(session, target, annotator) is Status.NOT_STARTED:
-                repo.set_status(session, target, annotator, status)
+    return unique

@@ -22,7 +22,7 @@ class HistoryEntry:
     id: int
     at: datetime
     actor: str
-    entity: str  # annotation, relation, document, status
+    entity: str  # annotation, relation, document, status, import (the annotations a document gained)
     uuid: str
     action: str  # create, update, delete
     summary: str  # e.g. "claim/factual 'taxes will rise'"
@@ -52,6 +52,9 @@ def _summary(entry: ChangeEntry, text: str) -> str:
         return f"{_label(data)}{change} “{quote}”" if quote else f"{_label(data)}{change} (whole document)"
     if entry.entity == "relation":
         return data.get("type", "relation")
+    if entry.entity == "import":
+        count = len(data.get("annotations", ()))
+        return f"{count} annotation{'s' if count != 1 else ''} by {', '.join(data.get('annotators', ()))}"
     if entry.entity == "status":
         before, after = (entry.before or {}).get("status", ""), (entry.after or {}).get("status", "")
         return f"{entry.uuid.rsplit('/', 1)[-1]}: {before.replace('_', ' ')} → {after.replace('_', ' ')}"

@@ -9,7 +9,7 @@ asked for the log's highest id on each poll, which costs one index look-up.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from annotator.core.errors import StoreError
 from annotator.core.model import ChangeEntry
@@ -88,11 +88,19 @@ class ChangeFeed:
             self.last_id = entries[-1].id
         if any(e.entity in ("scheme", "label") for e in entries):
             self.project.forget_scheme()  # the next use reads the colleague's scheme
-        return Update(entries)
+        return Update([one for entry in entries for one in _per_annotation(entry)])
 
     def close(self) -> None:
         if self._listener is not None:
             self._listener.close()
+
+
+def _per_annotation(entry: ChangeEntry) -> list[ChangeEntry]:
+    """An import's entry (one per document) as the annotation creations it stands for; other entries as they are."""
+    if entry.entity != "import":
+        return [entry]
+    uuids = (entry.after or {}).get("annotations", ())
+    return [replace(entry, entity="annotation", uuid=uuid, after=None) for uuid in uuids]
 
 
 def _first_line(exc: BaseException) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from annotator.core.model import Annotation, Relation
@@ -66,14 +67,21 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-def _after(ann: Annotation) -> str:
-    """The change log's record of a created annotation: annotation_to_dict's form, written by orjson."""
-    return orjson.dumps({
-        "uuid": ann.uuid, "document": ann.document, "annotator": ann.annotator, "label": ann.label,
-        "subtype": ann.subtype, "fragments": [[f.start, f.end] for f in ann.fragments],
-        "attributes": ann.attributes, "note": ann.note, "origin": ann.origin.value,
-        "created": ann.created, "modified": ann.modified, "version": ann.version,
-    }).decode()  # fmt: skip
+def import_entries(items: list[LoggedAnnotation], stored: dict[str, int]) -> list[tuple[str, dict[str, Any]]]:
+    """The change log's record of an import: one entry per document, listing the annotations it gained (the
+    rows themselves hold their content). One entry per annotation, with a copy of each, made the log the largest
+    part of a large import's writes: its index on entity ids takes them in random order."""
+    by_document: dict[str, tuple[list[str], set[str]]] = {}
+    for item in items:
+        ann = item.annotation
+        if ann.uuid in stored:
+            uuids, annotators = by_document.setdefault(ann.document, ([], set()))
+            uuids.append(ann.uuid)
+            annotators.add(ann.annotator)
+    return [
+        (document, {"annotations": uuids, "annotators": sorted(annotators)})
+        for document, (uuids, annotators) in by_document.items()
+    ]
 
 
 def insert_annotations(
@@ -82,18 +90,28 @@ def insert_annotations(
     labels: dict[tuple[str, str | None], int],
     actor: str,
 ) -> dict[str, int]:
-    """Insert annotations with their fragments and one change-log entry each; returns uuid -> row id."""
+    """Insert annotations with their fragments and one change-log entry per document; returns uuid -> row id
+    of those inserted. An annotation whose uuid is already stored is left out (the first of a repeated uuid
+    wins), found by the insert itself rather than by looking each one up beforehand."""
     if not items:
         return {}
     people = {name: repo.annotator_id(session, name) for name in {i.annotation.annotator for i in items}}
     if session.get_bind().dialect.name == "sqlite":
-        return _insert_sqlite(session, items, labels, people, actor)
-    return _insert_generic(session, items, labels, people, actor)
+        ids = _insert_sqlite(session, items, labels, people)
+    else:
+        ids = _insert_generic(session, items, labels, people)
+    now = datetime.now(UTC)
+    entries = [
+        {"at": now, "actor": actor, "entity": "import", "entity_uuid": document, "action": "create",
+         "document_uuid": document, "before": None, "after": after}
+        for document, after in import_entries(items, ids)
+    ]  # fmt: skip
+    if entries:
+        session.execute(insert(ChangeRow.__table__), entries)
+    return ids
 
 
-def _insert_sqlite(
-    session: Session, items: list[LoggedAnnotation], labels: dict, people: dict[str, int], actor: str
-) -> dict[str, int]:
+def _insert_sqlite(session: Session, items: list[LoggedAnnotation], labels: dict, people: dict[str, int]) -> dict[str, int]:
     session.flush()
     # a bigger page cache for this connection while the import writes: a million annotations touch several
     # indexes at random places, and SQLite's default 2 MB cache then re-reads pages over and over
@@ -107,43 +125,41 @@ def _insert_sqlite(
             text = times[value] = _sqlite_time(value)
         return text
 
-    rows, fragments, log = [], [], []
-    now = when(datetime.now(UTC))
-    ids: dict[str, int] = {}
+    rows = []
+    fragments: dict[int, list[tuple[int, int, int]]] = {}
     dumps = orjson.dumps
     # ids follow the uuids' order, so both the table and its unique uuid index grow at their ends (a third faster
-    # than inserting random uuids into the index)
+    # than inserting random uuids into the index); the sort is stable, so of a repeated uuid the first is kept
     for row_id, item in enumerate(sorted(items, key=_uuid_of), start=first):
         a = item.annotation
-        ids[a.uuid] = row_id
         rows.append((
             row_id, a.uuid, item.document_id, people[a.annotator], labels[(a.label, None)],
             labels[(a.subtype, a.label)] if a.subtype else None, dumps(a.attributes).decode(), a.note,
             a.origin.value, when(a.created), when(a.modified), a.version,
         ))  # fmt: skip
-        fragments += [(row_id, f.start, f.end) for f in a.fragments]
-        log.append((now, actor, "annotation", a.uuid, "create", a.document, None, _after(a)))
+        fragments[row_id] = [(row_id, f.start, f.end) for f in a.fragments]
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(
-            "INSERT INTO annotations (id, uuid, document_id, annotator_id, label_id, subtype_id, attributes, note, "
-            "origin, created, modified, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO annotations (id, uuid, document_id, annotator_id, label_id, subtype_id, "
+            "attributes, note, origin, created, modified, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        cursor.executemany('INSERT INTO fragments (annotation_id, start, "end") VALUES (?, ?, ?)', fragments)
+        # the rows the insert kept: those with our ids (a uuid already stored was ignored, its id left unused)
+        ids = dict(cursor.execute("SELECT uuid, id FROM annotations WHERE id >= ?", (first,)).fetchall())
+        if len(ids) < len(rows):
+            kept = set(ids.values())
+            fragments = {row_id: frags for row_id, frags in fragments.items() if row_id in kept}
         cursor.executemany(
-            "INSERT INTO change_log (at, actor, entity, entity_uuid, action, document_uuid, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            log,
+            'INSERT INTO fragments (annotation_id, start, "end") VALUES (?, ?, ?)',
+            (fragment for frags in fragments.values() for fragment in frags),
         )
     finally:
         cursor.close()
     return ids
 
 
-def _insert_generic(
-    session: Session, items: list[LoggedAnnotation], labels: dict, people: dict[str, int], actor: str
-) -> dict[str, int]:
+def _insert_generic(session: Session, items: list[LoggedAnnotation], labels: dict, people: dict[str, int]) -> dict[str, int]:
     ids: dict[str, int] = {}
     values = [
         {
@@ -155,8 +171,11 @@ def _insert_generic(
         for i in items
         for a in (i.annotation,)
     ]  # fmt: skip
-    statement = insert(AnnotationRow.__table__).returning(
-        AnnotationRow.id, AnnotationRow.uuid, sort_by_parameter_order=True
+    # PostgreSQL: a uuid already stored (or repeated in this batch) is skipped, and RETURNING names the rows kept
+    statement = (
+        postgresql.insert(AnnotationRow.__table__)
+        .on_conflict_do_nothing(index_elements=["uuid"])
+        .returning(AnnotationRow.id, AnnotationRow.uuid)
     )
     for start in range(0, len(values), CHUNK):
         returned = session.execute(statement, values[start : start + CHUNK])
@@ -164,19 +183,11 @@ def _insert_generic(
     fragments = [
         {"annotation_id": ids[i.annotation.uuid], "start": f.start, "end": f.end}
         for i in items
+        if i.annotation.uuid in ids
         for f in i.annotation.fragments
     ]
     if fragments:
         session.execute(insert(FragmentRow.__table__), fragments)
-    now = datetime.now(UTC)
-    session.execute(
-        insert(ChangeRow.__table__),
-        [
-            {"at": now, "actor": actor, "entity": "annotation", "entity_uuid": i.annotation.uuid, "action": "create",
-             "document_uuid": i.annotation.document, "before": None, "after": orjson.loads(_after(i.annotation))}
-            for i in items
-        ],
-    )  # fmt: skip
     return ids
 
 

@@ -106,15 +106,21 @@ def check_file(path: Path) -> list[str]:
     try:
         problems = [f"integrity: {v}" for (v,) in conn.execute("PRAGMA integrity_check") if v != "ok"]
         last: dict[str, tuple[str, str | None]] = {}
-        for uuid, action, after in conn.execute(
-            "SELECT entity_uuid, action, after FROM change_log WHERE entity = 'annotation' ORDER BY id"
+        for entity, uuid, action, after in conn.execute(
+            "SELECT entity, entity_uuid, action, after FROM change_log WHERE entity IN ('annotation', 'import') "
+            "ORDER BY id"
         ):
-            last[uuid] = (action, after)
+            if entity == "import":  # one entry per document, listing the annotations an import added
+                last.update((added, ("import", None)) for added in json.loads(after)["annotations"])
+            else:
+                last[uuid] = (action, after)
     finally:
         conn.close()
     stored = database_states(path)
     for uuid, (label, frags) in stored.items():
         entry = last.get(uuid)
+        if entry is not None and entry[0] == "import":
+            continue  # the row is the record of an imported annotation
         if entry is None or entry[0] == "delete" or entry[1] is None:
             problems.append(f"annotation {uuid} is stored but its last log entry is {entry and entry[0]}")
             continue

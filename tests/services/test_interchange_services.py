@@ -10,7 +10,7 @@ import pytest
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, AnnotatorKind, Document, Fragment, Status
 from annotator.formats.registry import DocumentBundle, ReadOptions
-from annotator.services import collections, exporting, importing, label_mapping
+from annotator.services import collections, exporting, history, importing, label_mapping, live
 from annotator.services.annotating import Annotating
 from annotator.services.project import Project
 from annotator.services.samples import samples_path
@@ -58,19 +58,43 @@ def test_a_cancelled_export_leaves_no_file(sample_project, tmp_path) -> None:
     assert list(folder.iterdir()) == []
 
 
-def test_bulk_import_logs_every_annotation_and_deleted_ones_can_be_restored(project) -> None:
+def test_bulk_import_logs_each_documents_new_annotations_and_deleted_ones_can_be_restored(project) -> None:
     report = importing.import_paths(project, [samples_path()], "loader")
     assert report.annotations == 71
     with project.transaction() as session:
-        created = [c for c in repo.changes(session) if c.entity == "annotation" and c.action == "create"]
-    assert len(created) == 71 and {c.actor for c in created} == {"loader"}
-    some = created[0].after
-    alice = Annotating(project, some["annotator"])
-    before = alice.annotations(some["document"], [some["annotator"]])
-    alice.delete(some["uuid"])
-    restored = alice.restore(some["uuid"])
-    assert restored in alice.annotations(some["document"], [some["annotator"]])
-    assert alice.annotations(some["document"], [some["annotator"]]) == before
+        entries = [c for c in repo.changes(session) if c.entity == "import"]
+        stored = {u for _source, doc in report.imported for u in _uuids(session, doc)}
+    assert {c.actor for c in entries} == {"loader"} and all(c.uuid == c.document for c in entries)
+    listed = [u for c in entries for u in c.after["annotations"]]
+    assert len(listed) == 71 and set(listed) == stored
+    document = entries[0].document
+    summary = next(h.summary for h in history.document_history(project, document) if h.entity == "import")
+    assert summary.startswith(f"{len(entries[0].after['annotations'])} annotation")
+    some = entries[0].after["annotations"][0]
+    alice = Annotating(project, repo_annotator(project, some))
+    before = alice.annotations(document, [alice.annotator])
+    alice.delete(some)
+    restored = alice.restore(some)
+    assert restored in alice.annotations(document, [alice.annotator])
+    assert alice.annotations(document, [alice.annotator]) == before
+
+
+def test_a_colleagues_import_reaches_the_live_feed_as_annotation_creations(project) -> None:
+    feed = live.ChangeFeed(project)
+    report = importing.import_paths(project, [samples_path()], "loader")
+    update = feed.poll()
+    created = [e for e in update.entries if e.entity == "annotation" and e.action == "create"]
+    assert len(created) == report.annotations == 71
+    assert {doc for _source, doc in report.imported} <= update.documents_touched
+
+
+def _uuids(session, document: str) -> list[str]:
+    return [a.uuid for a in repo.annotations_of(session, document, None)]
+
+
+def repo_annotator(project, uuid: str) -> str:
+    with project.transaction() as session:
+        return repo.get_annotation(session, uuid).annotator
 
 
 def test_a_bad_annotation_in_a_bulk_batch_stores_nothing(project, tmp_path) -> None:
