@@ -191,20 +191,28 @@ def write_jsonl(bundles: Iterable[DocumentBundle], path: Path, options: WriteOpt
 
 def write_prepared(records: Iterable[tuple[Document, list[Any], list[Relation], dict[str, Status]]], path: Path) -> int:
     """The same lines as write_jsonl, from documents whose annotations come as plain records (the export
-    service's fast path: uuid, annotator, label, subtype, spans, attributes, note, origin, created, modified,
-    times already in isoformat). Returns the number of documents."""
+    service's fast path; export_records.AnnotationRecord: first start, -last end, label, uuid, annotator, subtype,
+    spans, attributes, note, origin, created, modified, times already in isoformat). Returns the number of
+    documents. Runs once per annotation of a million: one dict per annotation and one per fragment, no calls."""
     documents = 0
-    dumps = orjson.dumps
+    dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
     with path.open("wb") as f:
         for doc, annotations, relations, status in records:
             text = doc.text
             record = _record(DocumentBundle(doc, [], relations, status))
-            record["annotations"] = [
-                {"id": a[0], "annotator": a[1], "label": a[2], "subtype": a[3],
-                 "fragments": [{"start": s, "end": e, "text": text[s:e]} for s, e in a[4]],
-                 "attributes": a[5], "note": a[6], "origin": a[7], "created": a[8], "modified": a[9]}
-                for a in annotations
-            ]  # fmt: skip
-            f.write(dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+            written: list[dict[str, Any]] = []
+            append = written.append
+            for start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified in annotations:
+                if len(spans) == 1:
+                    end = -end
+                    fragments = [{"start": start, "end": end, "text": text[start:end]}]
+                else:
+                    fragments = [{"start": s, "end": e, "text": text[s:e]} for s, e in spans]
+                append({
+                    "id": uuid, "annotator": who, "label": label, "subtype": subtype, "fragments": fragments,
+                    "attributes": attrs, "note": note, "origin": origin, "created": created, "modified": modified,
+                })  # fmt: skip
+            record["annotations"] = written
+            f.write(dumps(record, option=newline))
             documents += 1
     return documents

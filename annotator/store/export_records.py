@@ -8,10 +8,9 @@ bytes.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 from sqlalchemy import and_, select
@@ -27,26 +26,20 @@ from annotator.store.export_repo import (
     batch_documents,
     batch_relations,
     batch_statuses,
-    by_key,
     label_rows,
     selected_document_ids,
 )
 from annotator.store.tables import AnnotatorRow
 
-
-class AnnotationRecord(NamedTuple):
-    """An annotation as plain values, for writers that need no annotation objects (the fast export path)."""
-
-    uuid: str
-    annotator: str
-    label: str
-    subtype: str | None
-    spans: list[tuple[int, int]]  # sorted
-    attributes: dict[str, Any]
-    note: str
-    origin: str
-    created: str  # datetime.isoformat() of the UTC time
-    modified: str
+# An annotation as plain values, for writers that need no annotation objects (the fast export path). A plain
+# tuple, built with one tuple display per annotation (a NamedTuple's constructor costs a Python call), whose first
+# four values are the reading-order key, so a document's records sort with list.sort() and no key function:
+#   (first start, -last end, label, uuid, annotator, subtype, spans, attributes, note, origin, created, modified)
+# spans are sorted (start, end) pairs, () for a document-level annotation, whose first two values are 0, 0;
+# created and modified are datetime.isoformat() of the UTC times.
+AnnotationRecord = tuple[
+    int, int, str, str, str, "str | None", tuple[tuple[int, int], ...], dict[str, Any], str, str, str, str
+]
 
 
 @dataclass
@@ -72,19 +65,18 @@ WHERE annotations.document_id IN ({ids}) AND {conditions}
 """  # a LEFT JOIN keeps annotations as SQLite's outer loop: an annotation's fragments come one after another
 
 
-class _IsoTimes:
-    """Stored SQLite timestamps ('2026-01-02 03:04:05.000000', UTC) as datetime.isoformat() writes them."""
+class _IsoTimes(dict[str, str]):
+    """Stored SQLite timestamps ('2026-01-02 03:04:05.000000', UTC) as datetime.isoformat() writes them. A dict of
+    those seen, so the hot loop looks a time up with dict.get and calls this only for one it has not seen."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
+        super().__init__()
         self._parse = Times()
 
-    def __call__(self, stored: str) -> str:
-        found = self._seen.get(stored)
-        if found is None:
-            found = self._parse(stored).isoformat()
-            if len(self._seen) < 100_000:
-                self._seen[stored] = found
+    def convert(self, stored: str) -> str:
+        found = self._parse(stored).isoformat()
+        if len(self) < 100_000:  # an import's rows share a few times; hand-made ones are all different
+            self[stored] = found
         return found
 
 
@@ -103,78 +95,89 @@ def iter_records(session: Session, sel: Selection, batch: int = BATCH_DOCUMENTS)
     labels[None] = None
     keep_people = annotator_ids(session, sel)
     connection = session.connection().connection.dbapi_connection
+    times = _IsoTimes()
     for start in range(0, len(doc_ids), batch):
         ids = doc_ids[start : start + batch]
         docs = batch_documents(session, ids)
         uuid_of = {row_id: doc.uuid for row_id, doc in docs}
-        keyed: dict[int, list[tuple[tuple[int, int, str, str], AnnotationRecord]]] = defaultdict(list)
+        by_document: dict[int, list[AnnotationRecord]] = {row_id: [] for row_id in ids}
         cursor = connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(_NATIVE_SQL.format(ids=",".join(str(i) for i in ids), conditions=where))
-            records = _Records(people, labels, keyed)
-            while rows := cursor.fetchmany(5000):
-                records.add(rows)
-            records.close()
+            annotation_uuid = _read_records(cursor, people, labels, times, by_document)
         finally:
             cursor.close()
-        for items in keyed.values():
-            items.sort(key=by_key)
-        annotation_uuid = records.uuids
+        for records in by_document.values():
+            records.sort()  # reading order: the records start with (first start, -last end, label, uuid)
         relations = batch_relations(session, annotation_uuid, uuid_of, people, ids)
         statuses = batch_statuses(session, ids, uuid_of, people, keep_people)
         yield [
-            PreparedDocument(
-                doc,
-                [record for _, record in keyed.get(row_id, [])],
-                relations.get(doc.uuid, []),
-                statuses.get(doc.uuid, {}),
-            )  # fmt: skip
+            PreparedDocument(doc, by_document[row_id], relations.get(doc.uuid, []), statuses.get(doc.uuid, {}))
             for row_id, doc in docs
         ]
 
 
-class _Records:
-    """Rows (one per fragment, an annotation's fragments in a row) to records keyed for reading order."""
+def _read_records(
+    rows: Iterable[tuple[Any, ...]],
+    people: dict[int, str],
+    labels: dict[int | None, str | None],
+    times: _IsoTimes,
+    by_document: dict[int, list[AnnotationRecord]],
+) -> dict[int, str]:
+    """Rows (one per fragment) to records appended to their document's list; returns annotation row id -> uuid.
 
-    def __init__(self, people: dict, labels: dict, keyed: dict) -> None:
-        self.people, self.labels, self.keyed = people, labels, keyed
-        self.uuids: dict[int, str] = {}
-        self.iso = _IsoTimes()
-        self.current: Any = None
-        self.spans: list[tuple[int, int]] = []
-
-    def add(self, rows: list[tuple[Any, ...]]) -> None:
-        current, spans = self.current, self.spans
-        for row in rows:
-            if current is None or row[0] != current[0]:
-                if current is not None:
-                    self._emit(current, spans)
-                current, spans = row, []
-            if row[11] is not None:
-                spans.append((row[11], row[12]))
-        self.current, self.spans = current, spans
-
-    def close(self) -> None:
-        if self.current is not None:
-            self._emit(self.current, self.spans)
-            self.current = None
-
-    def _emit(self, row: tuple[Any, ...], spans: list[tuple[int, int]]) -> None:
-        row_id, doc_id, uuid, who, label_id, subtype_id, attributes, note, origin, created, modified = row[:11]
-        label = self.labels[label_id]
-        if row_id in self.uuids:  # more fragments of an annotation already emitted (SQLite does not do this)
-            earlier = next(r for _, r in self.keyed[doc_id] if r.uuid == uuid)
-            spans = [*earlier.spans, *spans]
-            self.keyed[doc_id] = [item for item in self.keyed[doc_id] if item[1].uuid != uuid]
-        self.uuids[row_id] = uuid
-        if len(spans) > 1:
-            spans.sort()
-            key = (spans[0][0], -max(e for _, e in spans), label, uuid)
+    The hot loop of the export, once per row of a million: names are looked up once per loop, times through a
+    dict, and nothing is called that need not be. SQLite gives an annotation's fragments one after another (the
+    LEFT JOIN keeps annotations as its outer loop); should they come apart, they are put together afterwards."""
+    annotation_uuid: dict[int, str] = {}
+    time_of, convert, loads = times.get, times.convert, orjson.loads
+    last_id = last_document = None
+    records: list[AnnotationRecord] = []
+    count = 0
+    for row_id, doc_id, uuid, who, label_id, sub_id, attrs, note, origin, created, modified, start, end in rows:
+        if row_id == last_id:  # a further fragment of the annotation just read
+            records[-1] = _with_span(records[-1], start, end)
+            continue
+        last_id = row_id
+        count += 1
+        annotation_uuid[row_id] = uuid
+        if doc_id != last_document:
+            records, last_document = by_document[doc_id], doc_id
+        created_at = time_of(created) or convert(created)
+        modified_at = created_at if modified == created else (time_of(modified) or convert(modified))
+        label = labels[label_id]
+        attributes = {} if attrs == "{}" or not attrs else loads(attrs)
+        if start is None:  # a document-level annotation
+            records.append((
+                0, 0, label, uuid, people[who], labels[sub_id], (), attributes, note, origin, created_at,
+                modified_at,
+            ))  # fmt: skip
         else:
-            key = (spans[0][0], -spans[0][1], label, uuid) if spans else (0, 0, label, uuid)
-        record = AnnotationRecord(
-            uuid, self.people[who], label, self.labels[subtype_id], spans,
-            {} if attributes == "{}" or not attributes else orjson.loads(attributes), note, origin,
-            self.iso(created), self.iso(modified),
-        )  # fmt: skip
-        self.keyed[doc_id].append((key, record))
+            records.append((
+                start, -end, label, uuid, people[who], labels[sub_id], ((start, end),), attributes, note, origin,
+                created_at, modified_at,
+            ))  # fmt: skip
+    if count != len(annotation_uuid):
+        _join_scattered_fragments(by_document)
+    return annotation_uuid
+
+
+def _with_span(record: AnnotationRecord, start: int, end: int) -> AnnotationRecord:
+    """The record with one more fragment: spans sorted, the key's first start and last end updated."""
+    spans = tuple(sorted((*record[6], (start, end))))
+    return (spans[0][0], -max(e for _, e in spans), *record[2:6], spans, *record[7:])  # type: ignore[return-value]
+
+
+def _join_scattered_fragments(by_document: dict[int, list[AnnotationRecord]]) -> None:
+    """Records read more than once (an annotation's fragments apart in the rows) become one record each."""
+    for doc_id, records in by_document.items():
+        joined: dict[str, AnnotationRecord] = {}
+        for record in records:
+            earlier = joined.get(record[3])
+            if earlier is None:
+                joined[record[3]] = record
+            else:
+                for span in record[6]:
+                    earlier = _with_span(earlier, *span)
+                joined[record[3]] = earlier
+        by_document[doc_id] = list(joined.values())
