@@ -139,20 +139,21 @@ def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Pat
             if not annotations:
                 continue
             text = doc.text
-            quote = _quoted if _needs_quotes(text) else str
+            plain = not _needs_quotes(text)  # then neither a covered text nor a sentence needs quotes
             around = Sentences(text).around
             lines, checked, origins = [], [], set()
             for start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified in annotations:
-                if len(spans) == 1:
+                if spans is None:  # one fragment: start and -end
                     end = -end
-                    where, covered, sentence = f"{start}-{end}", quote(text[start:end]), quote(around(start, end))
+                    where, covered, sentence = f"{start}-{end}", text[start:end], around(start, end)
                 elif spans:
                     end = -end
                     where = ";".join(f"{s}-{e}" for s, e in spans)
-                    covered = quote(" … ".join(text[s:e] for s, e in spans))
-                    sentence = quote(around(start, end))
+                    covered, sentence = " … ".join(text[s:e] for s, e in spans), around(start, end)
                 else:
                     start = end = where = covered = sentence = ""
+                if not plain:
+                    covered, sentence = _quoted(covered), _quoted(sentence)
                 head = f"{uuid},{who},{label},{subtype or ''},{start},{end},{where}"
                 tail = _attribute_cells(attrs, attributes, known) if attrs else no_attributes
                 lines.append(
@@ -180,9 +181,10 @@ def _rows(doc: Any, annotations: list[Any], attributes: list[str], known: set[st
     doc_cells = _document_cells(doc)
     rows = []
     for start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified in annotations:
-        if spans:
-            where = ";".join(f"{s}-{e}" for s, e in spans)
-            covered = " … ".join(text[s:e] for s, e in spans)
+        if spans is None or spans:
+            pairs = spans or ((start, -end),)
+            where = ";".join(f"{s}-{e}" for s, e in pairs)
+            covered = " … ".join(text[s:e] for s, e in pairs)
             first, last, sentence = start, -end, sentences.around(start, -end)
         else:
             first = last = where = covered = sentence = ""

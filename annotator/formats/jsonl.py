@@ -203,7 +203,7 @@ def write_prepared(records: Iterable[tuple[Document, list[Any], list[Relation], 
             written: list[dict[str, Any]] = []
             append = written.append
             for start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified in annotations:
-                if len(spans) == 1:
+                if spans is None:  # one fragment: start and -end
                     end = -end
                     fragments = [{"start": start, "end": end, "text": text[start:end]}]
                 else:

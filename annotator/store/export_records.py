@@ -35,10 +35,11 @@ from annotator.store.tables import AnnotatorRow
 # tuple, built with one tuple display per annotation (a NamedTuple's constructor costs a Python call), whose first
 # four values are the reading-order key, so a document's records sort with list.sort() and no key function:
 #   (first start, -last end, label, uuid, annotator, subtype, spans, attributes, note, origin, created, modified)
-# spans are sorted (start, end) pairs, () for a document-level annotation, whose first two values are 0, 0;
+# spans are None for an annotation of one fragment (first start to last end: no tuples to build for the common
+# case), the sorted (start, end) pairs for one of several, () for a document-level annotation (key 0, 0);
 # created and modified are datetime.isoformat() of the UTC times.
 AnnotationRecord = tuple[
-    int, int, str, str, str, "str | None", tuple[tuple[int, int], ...], dict[str, Any], str, str, str, str
+    int, int, str, str, str, "str | None", "tuple[tuple[int, int], ...] | None", dict[str, Any], str, str, str, str
 ]
 
 
@@ -133,13 +134,11 @@ def _read_records(
     time_of, convert, loads = times.get, times.convert, orjson.loads
     last_id = last_document = None
     records: list[AnnotationRecord] = []
-    count = 0
     for row_id, doc_id, uuid, who, label_id, sub_id, attrs, note, origin, created, modified, start, end in rows:
         if row_id == last_id:  # a further fragment of the annotation just read
             records[-1] = _with_span(records[-1], start, end)
             continue
         last_id = row_id
-        count += 1
         annotation_uuid[row_id] = uuid
         if doc_id != last_document:
             records, last_document = by_document[doc_id], doc_id
@@ -154,17 +153,17 @@ def _read_records(
             ))  # fmt: skip
         else:
             records.append((
-                start, -end, label, uuid, people[who], labels[sub_id], ((start, end),), attributes, note, origin,
-                created_at, modified_at,
+                start, -end, label, uuid, people[who], labels[sub_id], None, attributes, note, origin, created_at,
+                modified_at,
             ))  # fmt: skip
-    if count != len(annotation_uuid):
+    if sum(map(len, by_document.values())) != len(annotation_uuid):
         _join_scattered_fragments(by_document)
     return annotation_uuid
 
 
 def _with_span(record: AnnotationRecord, start: int, end: int) -> AnnotationRecord:
     """The record with one more fragment: spans sorted, the key's first start and last end updated."""
-    spans = tuple(sorted((*record[6], (start, end))))
+    spans = tuple(sorted((*(record[6] or ((record[0], -record[1]),)), (start, end))))
     return (spans[0][0], -max(e for _, e in spans), *record[2:6], spans, *record[7:])  # type: ignore[return-value]
 
 
