@@ -129,6 +129,38 @@ class Annotation:
                 )
 
 
+# -- rebuilding what our own database holds ---------------------------------------------------------------
+# Rows read back were checked when they were stored, so these skip the constructors' checks and per-field
+# setattr calls: a large document's 10,000 annotations are made at once when it opens (about 3x faster).
+
+_new = object.__new__
+_set_attribute = object.__setattr__
+
+
+def stored_fragment(start: int, end: int) -> Fragment:
+    """A Fragment as stored (0 <= start < end already holds)."""
+    fragment = _new(Fragment)
+    _set_attribute(fragment, "__dict__", {"start": start, "end": end})
+    return fragment
+
+
+def stored_annotation(
+    document: str, annotator: str, label: str, fragments: tuple[Fragment, ...], subtype: str | None,
+    attributes: dict[str, AttributeValue], note: str, origin: Origin, uuid: str, created: datetime,
+    modified: datetime, version: int,
+) -> Annotation:  # fmt: skip
+    """An Annotation as stored, equal to the one the constructor makes from the same values."""
+    if len(fragments) > 1:
+        fragments = tuple(sorted(fragments))
+    ann = _new(Annotation)
+    _set_attribute(ann, "__dict__", {
+        "document": document, "annotator": annotator, "label": label, "fragments": fragments, "subtype": subtype,
+        "attributes": attributes, "note": note, "origin": origin, "uuid": uuid, "created": created,
+        "modified": modified, "version": version,
+    })  # fmt: skip
+    return ann
+
+
 @dataclass(frozen=True)
 class Relation:
     """A typed, directed link between two annotations, e.g. an attribution's content to its source."""

@@ -18,10 +18,11 @@ from annotator.core.model import (
     ChangeEntry,
     Document,
     DocumentSummary,
-    Fragment,
     Origin,
     Relation,
     Status,
+    stored_annotation,
+    stored_fragment,
     utc_now,
 )
 from annotator.store.tables import (
@@ -225,7 +226,7 @@ SELECT a.id, a.uuid, a.document_id, a.annotator_id, a.label_id, a.subtype_id, a.
        a.created, a.modified, a.version, f.start, f."end"
 FROM annotations a LEFT JOIN fragments f ON f.annotation_id = a.id
 WHERE {where}
-ORDER BY a.id, f.start
+{order}
 """
 _ORIGINS = {o.value: o for o in Origin}
 
@@ -233,11 +234,12 @@ _ORIGINS = {o.value: o for o in Origin}
 def _load_annotations(
     session: Session, where: str, params: dict[str, Any], docs: dict[int, str] | None, in_reading_order: bool = False
 ) -> list[Annotation]:
-    """Annotations read with one flat query and no per-value type processing, so a document's 10,000 annotations
-    load in tens of milliseconds (the ORM took a quarter of a second)."""
+    """Annotations read with one flat query and no per-value type processing, and built without the
+    constructors' checks (stored rows were checked when written), so a document's 10,000 annotations load in
+    about 30 ms. In reading order the database need not sort: rows are grouped here and sorted once."""
     names = label_names(session)
     people = dict(session.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
-    statement = text(_LOAD_SQL.format(where=where))
+    statement = text(_LOAD_SQL.format(where=where, order="" if in_reading_order else "ORDER BY a.id, f.start"))
     for name, value in params.items():
         if isinstance(value, list):
             statement = statement.bindparams(bindparam(name, expanding=True))
@@ -247,31 +249,51 @@ def _load_annotations(
         docs = dict(
             session.execute(select(DocumentRow.id, DocumentRow.uuid).where(DocumentRow.id.in_(doc_ids))).tuples().all()
         )
-    found: list[tuple[tuple[int, int, str, str], Annotation]] = []
-    fragments: list[Fragment] = []
-    for i, r in enumerate(rows):
-        if r[12] is not None:
-            fragments.append(Fragment(r[12], r[13]))
-        if i + 1 < len(rows) and rows[i + 1][0] == r[0]:
-            continue
-        first, last = (fragments[0].start, max(f.end for f in fragments)) if fragments else (0, 0)
-        order = (first, -last, names[r[4]], r[1])
-        annotation = Annotation(
-            uuid=r[1], document=docs[r[2]], annotator=people[r[3]], label=names[r[4]],
-            subtype=names[r[5]] if r[5] else None, fragments=tuple(fragments), attributes=_json(r[6]),
-            note=r[7], origin=_ORIGINS[r[8]], created=_utc(r[9]), modified=_utc(r[10]), version=r[11],
-        )  # fmt: skip
-        found.append((order, annotation))
-        fragments = []
-    if in_reading_order:
-        found.sort(key=lambda pair: pair[0])
-    return [ann for _, ann in found]
+    found: dict[int, Annotation] = {}
+    get, origins, times = found.get, _ORIGINS, _Times()
+    for row_id, uuid, doc, who, label, subtype, attrs, note, origin, created, modified, version, start, end in rows:
+        ann = get(row_id)
+        if ann is None:
+            found[row_id] = stored_annotation(
+                docs[doc], people[who], names[label], (stored_fragment(start, end),) if start is not None else (),
+                names[subtype] if subtype else None, _json(attrs), note, origins[origin], uuid, times(created),
+                times(modified), version,
+            )  # fmt: skip
+        else:  # a further fragment of a discontinuous annotation
+            fragments = ann.__dict__["fragments"]
+            ann.__dict__["fragments"] = tuple(sorted((*fragments, stored_fragment(start, end))))
+    if not in_reading_order:
+        return list(found.values())
+    return sorted(found.values(), key=_reading_order)
+
+
+def _reading_order(ann: Annotation) -> tuple[int, int, str, str]:
+    """First start, longer first, then label and uuid so that the order never depends on the database."""
+    fragments = ann.fragments
+    if not fragments:
+        return (0, 0, ann.label, ann.uuid)
+    last = fragments[0].end if len(fragments) == 1 else max(f.end for f in fragments)
+    return (fragments[0].start, -last, ann.label, ann.uuid)
 
 
 def _json(value: Any) -> dict[str, Any]:
     if isinstance(value, dict):
         return value
     return json.loads(value) if value and value != "{}" else {}
+
+
+class _Times:
+    """Stored timestamps as aware UTC datetimes, each distinct value parsed once (created and modified are
+    mostly the same instant)."""
+
+    def __init__(self) -> None:
+        self._last: Any = None
+        self._parsed = datetime.min
+
+    def __call__(self, value: Any) -> datetime:
+        if value != self._last:
+            self._last, self._parsed = value, _utc(value)
+        return self._parsed
 
 
 def _utc(value: Any) -> datetime:

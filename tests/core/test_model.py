@@ -1,9 +1,18 @@
 import hashlib
+from dataclasses import FrozenInstanceError, replace
 
 import pytest
 
 from annotator.core.errors import InputError
-from annotator.core.model import Annotation, Document, Fragment, annotation_from_dict, annotation_to_dict
+from annotator.core.model import (
+    Annotation,
+    Document,
+    Fragment,
+    annotation_from_dict,
+    annotation_to_dict,
+    stored_annotation,
+    stored_fragment,
+)
 from annotator.core.text import newline_style
 
 
@@ -38,3 +47,17 @@ def test_annotation_json_form_round_trips() -> None:
 )
 def test_newline_style(text: str, style: str) -> None:
     assert newline_style(text) == style
+
+
+def test_stored_annotation_equals_the_checked_one_made_from_the_same_values() -> None:
+    checked = Annotation("d", "alice", "claim", (Fragment(10, 12), Fragment(0, 3)), "statistical", {"a": 1}, "n")
+    stored = stored_annotation(
+        checked.document, checked.annotator, checked.label, (stored_fragment(10, 12), stored_fragment(0, 3)),
+        checked.subtype, {"a": 1}, checked.note, checked.origin, checked.uuid, checked.created, checked.modified,
+        checked.version,
+    )  # fmt: skip
+    assert stored == checked and hash(stored.fragments) == hash(checked.fragments)
+    assert stored.fragments[0] == Fragment(0, 3) and (stored.start, stored.end) == (0, 12)
+    assert replace(stored, note="m").note == "m"  # still a frozen dataclass instance
+    with pytest.raises(FrozenInstanceError):
+        stored.note = "x"  # type: ignore[misc]

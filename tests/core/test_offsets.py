@@ -50,6 +50,13 @@ def test_span_text_survives_the_round_trip(text: str, data: st.DataObject) -> No
     assert end - b <= 1 and text[b:end].strip("\ufeff\n") == ""
 
 
+@given(any_text)
+def test_mapping_many_offsets_at_once_agrees_with_one_at_a_time(text: str) -> None:
+    mapping = OffsetMap(text)
+    everywhere = list(range(len(text) + 1))
+    assert mapping.to_qt_all(everywhere[::-1]) == [mapping.to_qt(i) for i in everywhere[::-1]]
+
+
 def test_display_text_rewrites_only_line_breaks_and_the_leading_bom() -> None:
     text = "\ufeffOne\r\ntwo\rthree\nfour\u2028five 😀 \ufeff"
     mapping = OffsetMap(text)
@@ -65,3 +72,5 @@ def test_offsets_outside_the_text_are_refused() -> None:
 
     with pytest.raises(IndexError):
         OffsetMap("abc").to_qt(4)
+    with pytest.raises(IndexError):
+        OffsetMap("a😀\r\nb").to_qt_all([0, 6])

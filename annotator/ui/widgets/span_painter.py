@@ -51,7 +51,10 @@ class SpanPainter:
         self.document = document
         self._block_starts: list[int] = [0]
         self._buckets: dict[int, list[Mark]] = defaultdict(list)
-        self._by_uuid: dict[str, list[Mark]] = defaultdict(list)
+        # uuid -> its marks; a tuple (mostly of one), not a list: 10,000 small lists would each be a
+        # container the garbage collector keeps scanning
+        self._by_uuid: dict[str, tuple[Mark, ...]] = {}
+        self._styles: dict[tuple[str, bool], tuple[QColor | None, QPen]] = {}
 
     def set_marks(self, marks: list[Mark]) -> None:
         starts, block = [], self.document.begin()
@@ -59,16 +62,26 @@ class SpanPainter:
             starts.append(block.position())
             block = block.next()
         self._block_starts = starts or [0]
-        self._buckets, self._by_uuid = defaultdict(list), defaultdict(list)
+        self._buckets, self._by_uuid = defaultdict(list), {}
+        # _file inlined: this runs for every mark of a document as it opens
+        buckets, by_uuid, starts = self._buckets, self._by_uuid, self._block_starts
+        known, last_block = by_uuid.get, len(starts) - 1
         for mark in marks:
-            self._file(mark)
+            start, end, uuid = mark[0], mark[1], mark[2]
+            first = bisect_right(starts, start) - 1
+            if first >= last_block or end <= starts[first + 1]:  # within one block, as nearly all are
+                buckets[max(first, 0)].append(mark)
+            else:
+                for number in self._blocks_of(mark):
+                    buckets[number].append(mark)
+            by_uuid[uuid] = known(uuid, ()) + (mark,)
 
     def add_marks(self, marks: list[Mark]) -> None:
         for mark in marks:
             self._file(mark)
 
     def remove_marks(self, uuid: str) -> None:
-        for mark in self._by_uuid.pop(uuid, []):
+        for mark in self._by_uuid.pop(uuid, ()):
             for number in self._blocks_of(mark):
                 self._buckets[number] = [m for m in self._buckets[number] if m.uuid != uuid]
 
@@ -81,7 +94,7 @@ class SpanPainter:
         return range(max(first, 0), last + 1)
 
     def _file(self, mark: Mark) -> None:
-        self._by_uuid[mark.uuid].append(mark)
+        self._by_uuid[mark.uuid] = self._by_uuid.get(mark.uuid, ()) + (mark,)
         for number in self._blocks_of(mark):
             self._buckets[number].append(mark)
 
@@ -91,28 +104,39 @@ class SpanPainter:
         if not marks:
             return
         layout = block.layout()
+        lines = []  # each line's extent read once, not once per segment
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            first = line.textStart()
+            lines.append((first, first + line.textLength(), line, top + line.y(), line.height()))
         for a, b, covering in segments(marks, block.position(), block.length() - 1):
-            for i in range(layout.lineCount()):
-                line = layout.lineAt(i)
-                s = max(a, line.textStart())
-                e = min(b, line.textStart() + line.textLength())
-                if s >= e:
+            for first, past, line, y, height in lines:
+                if past <= a:
                     continue
-                x1, x2 = line.cursorToX(s)[0], line.cursorToX(e)[0]
-                rect = QRectF(min(x1, x2) + left_x, top + line.y(), abs(x2 - x1), line.height())
-                self._paint_segment(painter, rect, covering)
+                if first >= b:
+                    break
+                x1, x2 = line.cursorToX(max(a, first))[0], line.cursorToX(min(b, past))[0]
+                self._paint_segment(painter, QRectF(min(x1, x2) + left_x, y, abs(x2 - x1), height), covering)
 
-    @staticmethod
-    def _paint_segment(painter: QPainter, rect: QRectF, covering: list[Mark]) -> None:
+    def _paint_segment(self, painter: QPainter, rect: QRectF, covering: list[Mark]) -> None:
         depth = 0
         for mark in covering:
-            colour = QColor(mark.colour)
-            if mark.mine:
-                wash = QColor(colour)
-                wash.setAlpha(WASH_ALPHA)
+            wash, pen = self._style(mark.colour, mark.mine)
+            if wash is not None:
                 painter.fillRect(rect, wash)
             y = rect.bottom() - 1 - depth * LINE_GAP
-            style = Qt.PenStyle.SolidLine if mark.mine else Qt.PenStyle.DotLine
-            painter.setPen(QPen(colour, 1.6, style))
+            painter.setPen(pen)
             painter.drawLine(rect.left(), y, rect.right(), y)
             depth += 1
+
+    def _style(self, colour: str, mine: bool) -> tuple[QColor | None, QPen]:
+        """The wash (mine only) and underline pen of a colour, made once rather than for every segment painted."""
+        key = (colour, mine)
+        style = self._styles.get(key)
+        if style is None:
+            base = QColor(colour)
+            wash = QColor(base) if mine else None
+            if wash is not None:
+                wash.setAlpha(WASH_ALPHA)
+            style = self._styles[key] = (wash, QPen(base, 1.6, Qt.PenStyle.SolidLine if mine else Qt.PenStyle.DotLine))
+        return style
