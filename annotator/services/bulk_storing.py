@@ -31,8 +31,20 @@ class SchemeCheck:
         self.attributes: dict[str, dict[str, AttributeDef]] = {
             lab.name: {a.name: a for a in lab.attributes} for lab in scheme.top_labels()
         }
+        # (label, sub-type) pairs that may mark passages: what most imported annotations are
+        self.plain_spans = {
+            (name, subtype)
+            for name, scope in self.scope.items()
+            if scope is not Scope.DOCUMENT
+            for subtype in (None, *self.subtypes[name])
+        }
 
     def __call__(self, ann: Annotation, text_length: int) -> None:
+        if ann.fragments and not ann.attributes and (ann.label, ann.subtype) in self.plain_spans:
+            for fragment in ann.fragments:  # the common case, checked with one look-up
+                if fragment.end > text_length:
+                    ann.check_within(text_length)  # raises with the message
+            return
         scope = self.scope.get(ann.label)
         if scope is None:
             raise InputError(f"the scheme has no label '{ann.label}'")
@@ -48,9 +60,7 @@ class SchemeCheck:
         if ann.fragments:
             if scope is Scope.DOCUMENT:
                 raise InputError(f"label '{ann.label}' applies to the whole document, not to a passage")
-            for fragment in ann.fragments:
-                if fragment.end > text_length:
-                    ann.check_within(text_length)  # raises with the message
+            ann.check_within(text_length)
         elif scope is Scope.SPAN:
             raise InputError(f"label '{ann.label}' marks passages of text; select the text it applies to")
 

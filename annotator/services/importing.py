@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError, InputError
-from annotator.core.model import Document, Status
+from annotator.core.model import Document
 from annotator.formats import registry, table
 from annotator.formats.archive import JUNK_PARTS, check_zip, extract_zip, is_zip
 from annotator.formats.limits import MAX_ZIP_DEPTH
 from annotator.formats.registry import DocumentBundle, ReadOptions
 from annotator.services import bulk_storing, label_mapping
-from annotator.services.annotating import store_annotation, store_relation
-from annotator.services.documents import add_document, document_to_dict
+from annotator.services.documents import document_to_dict
+from annotator.services.memory import cycle_collection_paused
 from annotator.services.project import Project
-from annotator.store import collections_repo, import_repo, repo
+from annotator.store import collections_repo, import_repo
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,8 @@ def import_paths(
     """
     run = _Run(project, actor, format_name, options or ReadOptions(), progress, collection, file_options or {})
     label_mapping.parse_label_map(run.options.extra.get("label_map"))  # a bad map fails before any file
-    run.paths(list(paths), depth=0)
+    with cycle_collection_paused():
+        run.paths(list(paths), depth=0)
     return run.report
 
 
@@ -290,31 +291,6 @@ def import_units(paths: Iterable[Path], format_name: str | None = None) -> Itera
             yield path
         else:
             yield from expand([path])
-
-
-def _store_bundle(project: Project, session: object, bundle: DocumentBundle, actor: str, report: ImportReport) -> None:
-    """Store a bundle. When its text is already in the project, its annotations join that document instead,
-    skipping those already present (same uuid), so importing a file twice changes nothing."""
-    source = bundle.document.source or bundle.document.title
-    outcome = add_document(project, bundle.document, actor, session)
-    target = outcome.document.uuid
-    if outcome.duplicate_of is not None:
-        report.duplicates.append((source, outcome.duplicate_of.uuid))
-        report.titles[outcome.duplicate_of.uuid] = outcome.duplicate_of.title
-        target = outcome.duplicate_of.uuid
-    else:
-        report.imported.append((source, target))
-    new = [replace(a, document=target) for a in bundle.annotations if not repo.annotation_exists(session, a.uuid)]
-    for ann in new:
-        store_annotation(project, session, ann, actor)
-    report.annotations += len(new)
-    stored = {a.uuid for a in new}
-    for rel in bundle.relations:
-        if (rel.source in stored or rel.target in stored) and not repo.relation_exists(session, rel.uuid):
-            store_relation(session, rel, target, actor)
-    for annotator, status in bundle.status.items():
-        if repo.get_status(session, target, annotator) is Status.NOT_STARTED:
-            repo.set_status(session, target, annotator, status)
 
 
 # -- what the import dialog shows before anything is stored ---------------------------------------------

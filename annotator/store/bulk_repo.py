@@ -9,9 +9,9 @@ gives the ids. Values are written in the forms the table types write, so ORM rea
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from itertools import groupby
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import func, insert, select, text
@@ -26,8 +26,7 @@ CHUNK = 500  # ids per IN (...), within every database's limit on bound paramete
 BULK_CACHE_KIB = 256 * 1024
 
 
-@dataclass(frozen=True)
-class LoggedAnnotation:
+class LoggedAnnotation(NamedTuple):  # a tuple: a million of them are made in one import
     annotation: Annotation
     document_id: int  # row id of its document
 
@@ -71,17 +70,17 @@ def import_entries(items: list[LoggedAnnotation], stored: dict[str, int]) -> lis
     """The change log's record of an import: one entry per document, listing the annotations it gained (the
     rows themselves hold their content). One entry per annotation, with a copy of each, made the log the largest
     part of a large import's writes: its index on entity ids takes them in random order."""
-    by_document: dict[str, tuple[list[str], set[str]]] = {}
-    for item in items:
-        ann = item.annotation
-        if ann.uuid in stored:
-            uuids, annotators = by_document.setdefault(ann.document, ([], set()))
-            uuids.append(ann.uuid)
-            annotators.add(ann.annotator)
-    return [
-        (document, {"annotations": uuids, "annotators": sorted(annotators)})
-        for document, (uuids, annotators) in by_document.items()
-    ]
+    entries = []
+    for document, group in groupby(items, key=_document_of):  # items come document by document
+        kept = [item.annotation for item in group if item.annotation.uuid in stored]
+        if kept:
+            annotators = sorted({a.annotator for a in kept})
+            entries.append((document, {"annotations": [a.uuid for a in kept], "annotators": annotators}))
+    return entries
+
+
+def _document_of(item: LoggedAnnotation) -> str:
+    return item.annotation.document
 
 
 def insert_annotations(
@@ -111,7 +110,9 @@ def insert_annotations(
     return ids
 
 
-def _insert_sqlite(session: Session, items: list[LoggedAnnotation], labels: dict, people: dict[str, int]) -> dict[str, int]:
+def _insert_sqlite(
+    session: Session, items: list[LoggedAnnotation], labels: dict, people: dict[str, int]
+) -> dict[str, int]:
     session.flush()
     # a bigger page cache for this connection while the import writes: a million annotations touch several
     # indexes at random places, and SQLite's default 2 MB cache then re-reads pages over and over
@@ -134,8 +135,9 @@ def _insert_sqlite(session: Session, items: list[LoggedAnnotation], labels: dict
         a = item.annotation
         rows.append((
             row_id, a.uuid, item.document_id, people[a.annotator], labels[(a.label, None)],
-            labels[(a.subtype, a.label)] if a.subtype else None, dumps(a.attributes).decode(), a.note,
-            a.origin.value, when(a.created), when(a.modified), a.version,
+            labels[(a.subtype, a.label)] if a.subtype else None,
+            dumps(a.attributes).decode() if a.attributes else "{}", a.note, a.origin.value,
+            when(a.created), when(a.modified), a.version,
         ))  # fmt: skip
         fragments[row_id] = [(row_id, f.start, f.end) for f in a.fragments]
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -159,7 +161,9 @@ def _insert_sqlite(session: Session, items: list[LoggedAnnotation], labels: dict
     return ids
 
 
-def _insert_generic(session: Session, items: list[LoggedAnnotation], labels: dict, people: dict[str, int]) -> dict[str, int]:
+def _insert_generic(
+    session: Session, items: list[LoggedAnnotation], labels: dict, people: dict[str, int]
+) -> dict[str, int]:
     ids: dict[str, int] = {}
     values = [
         {
