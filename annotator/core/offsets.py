@@ -35,22 +35,16 @@ class _ShiftTable:
             tagged = sorted([p * 2 + 1 for p in gains] + [p * 2 for p in losses])
             keys = [t >> 1 for t in tagged]
             totals = list(accumulate((t & 1) * 2 - 1 for t in tagged))
-        self._cp_starts = keys
+        self.starts = keys
         self._out_starts = [p + total for p, total in zip(keys, totals, strict=True)]
-        self._shifts = [0, *totals]  # the total after the first k events, k = bisect_right(...)
+        self.shifts = [0, *totals]  # the total after the first k events, k = bisect_right(...)
 
     def forward(self, index: int) -> int:
-        return index + self._shifts[bisect_right(self._cp_starts, index)]
-
-    def forward_all(self, indexes: list[int]) -> list[int]:
-        starts, shifts = self._cp_starts, self._shifts
-        if not starts:
-            return indexes[:]
-        return [i + shifts[bisect_right(starts, i)] for i in indexes]
+        return index + self.shifts[bisect_right(self.starts, index)]
 
     def backward(self, position: int) -> int:
         """The largest code-point index that maps to position (so positions in a removed char move past it)."""
-        return position - self._shifts[bisect_right(self._out_starts, position)]
+        return position - self.shifts[bisect_right(self._out_starts, position)]
 
 
 class OffsetMap:
@@ -86,11 +80,10 @@ class OffsetMap:
     def to_qt(self, index: int) -> int:
         return self._qt.forward(self._check(index))
 
-    def to_qt_all(self, indexes: list[int]) -> list[int]:
-        """to_qt of many offsets at once (the marks of a whole document)."""
-        if indexes and (min(indexes) < 0 or max(indexes) > len(self.text)):
-            raise IndexError(f"an offset is outside the text (0..{len(self.text)})")
-        return self._qt.forward_all(indexes)
+    def qt_shifts(self) -> tuple[list[int], list[int]]:
+        """(starts, shifts) such that to_qt(i) == i + shifts[bisect_right(starts, i)], for a caller mapping
+        thousands of stored offsets in its own loop (a document's marks); unlike to_qt it does not check i."""
+        return self._qt.starts, self._qt.shifts
 
     def from_qt(self, position: int) -> int:
         """Stored offset of a Qt position; a position inside a surrogate pair rounds up past the character."""
