@@ -1,11 +1,8 @@
-"""Reliability figures: edits lost when the app is killed, fuzzed imports, and a long editing session."""
+"""Reliability figures: edits lost when the app is killed, and fuzzed imports (the long session: bench_soak.py)."""
 
 from __future__ import annotations
 
-import gc
 import os
-import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -81,94 +78,3 @@ def fuzz_cases() -> Measurement:
 def fuzz_db_changes() -> Measurement:
     result, _ = _fuzz_once()
     return Measurement(len(result.db_changes), detail="rejected files that changed the database (iterdump compared)")
-
-
-# -- soak: a long editing session through the GUI's command layer ------------------------------------------
-
-SOAK_EDITS = int(os.environ.get("SOAK_EDITS", "50000"))
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def soak(edits: int = SOAK_EDITS, seed: int = 5) -> tuple[float, float, int, float]:
-    """(RSS growth MB, slowdown % from the first to the last thousand edits, edits, seconds), offscreen."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from dataclasses import replace
-
-    from PySide6.QtWidgets import QApplication
-
-    from annotator.core.model import Document, Fragment
-    from annotator.services import documents
-    from annotator.services.project import Project
-    from annotator.ui.annotation_session import AnnotationSession
-
-    app = QApplication.instance() or QApplication([])
-    rng = random.Random(seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Project.open(Path(tmp) / "soak.sqlite")
-        text = "The minister said taxes will rise, and critics called the plan a disgrace. " * 1500
-        doc = Document(text, title="Soak")
-        documents.add_document(project, doc, "soak")
-        session = AnnotationSession(project, "soak")
-        session.open(doc.uuid)
-        labels = ("claim", "opinion", "attribution", "framing")
-        times: list[float] = []
-        rss_start = 0.0
-        started = time.perf_counter()
-        for n in range(edits):
-            if n == 1000:
-                gc.collect()
-                rss_start = _rss_mb()  # after warm-up: caches, the first pages of the database
-            t0 = time.perf_counter()
-            mine = session.annotations
-            choice = rng.random()
-            if choice < 0.1 and session.undo_stack.canUndo():
-                session.undo_stack.undo()
-            elif choice < 0.15 and session.undo_stack.canRedo():
-                session.undo_stack.redo()
-            elif choice < 0.55 or len(mine) < 20:
-                start = rng.randrange(len(text) - 40)
-                session.add(rng.choice(labels), None, Fragment(start, start + rng.randrange(3, 40)))
-            elif choice < 0.85:
-                ann = mine[rng.choice(list(mine))]
-                start = rng.randrange(len(text) - 40)
-                after = replace(ann, fragments=(Fragment(start, start + rng.randrange(3, 40)),))
-                session.update(ann, after, "Move")
-            else:
-                session.delete(mine[rng.choice(list(mine))])
-            times.append(time.perf_counter() - t0)
-            if n % 500 == 0:
-                app.processEvents()
-        seconds = time.perf_counter() - started
-        gc.collect()
-        growth = _rss_mb() - rss_start
-        first = statistics.mean(times[1000:2000])
-        last = statistics.mean(times[-1000:])
-        session.deleteLater()
-        project.close()
-    return growth, (last - first) / first * 100, edits, seconds
-
-
-_soak_result: tuple[float, float, int, float] | None = None
-
-
-def _soak_once() -> tuple[float, float, int, float]:
-    global _soak_result
-    if _soak_result is None:
-        _soak_result = soak()
-    return _soak_result
-
-
-@figure("soak_rss_growth_mb", target="< 50 MB over 50,000 edits")
-def soak_rss_growth() -> Measurement:
-    growth, _slowdown, edits, seconds = _soak_once()
-    return Measurement(growth, detail=f"{edits} edits through the undo commands in {seconds:.0f} s (from edit 1,000)")
-
-
-@figure("soak_slowdown_pct", target="< 20 %")
-def soak_slowdown() -> Measurement:
-    _growth, slowdown, edits, _seconds = _soak_once()
-    return Measurement(slowdown, detail="mean time of the last 1,000 edits against edits 1,000-2,000")

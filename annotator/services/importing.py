@@ -19,7 +19,7 @@ from annotator.services import bulk_storing, label_mapping
 from annotator.services.documents import document_to_dict
 from annotator.services.memory import cycle_collection_paused
 from annotator.services.project import Project
-from annotator.store import collections_repo, import_repo
+from annotator.store import bulk_repo, collections_repo, import_repo
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +176,7 @@ class _Run:
             options.extra["notes"] = this_file.notes  # readers add what they fixed or left out
             with self.project.transaction() as session:
                 self.read(session, fmt, path, options, this_file, name)
+                bulk_repo.bulk_writes_done(session)
             self.report.merge(this_file)
         except _Cancelled:
             self.report.cancelled = True

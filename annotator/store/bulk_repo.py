@@ -24,6 +24,7 @@ from annotator.store.tables import AnnotationRow, ChangeRow, DocumentRow, Fragme
 
 CHUNK = 500  # ids per IN (...), within every database's limit on bound parameters
 BULK_CACHE_KIB = 256 * 1024
+SQLITE_DEFAULT_CACHE_SIZE = -2000  # SQLite's own default: 2,000 KiB
 
 
 class LoggedAnnotation(NamedTuple):  # a tuple: a million of them are made in one import
@@ -64,6 +65,13 @@ def _uuid_of(item: LoggedAnnotation) -> str:
 def _sqlite_time(value: datetime) -> str:
     """The text SQLAlchemy's SQLite DateTime stores (UTC, naive, microseconds always shown)."""
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def bulk_writes_done(session: Session) -> None:
+    """Give the connection back its usual page cache: it returns to the pool and would otherwise keep up to
+    BULK_CACHE_KIB of pages for the rest of the session."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"PRAGMA cache_size = {SQLITE_DEFAULT_CACHE_SIZE}"))
 
 
 def import_entries(items: list[LoggedAnnotation], stored: dict[str, int]) -> list[tuple[str, dict[str, Any]]]:
@@ -114,8 +122,9 @@ def _insert_sqlite(
     session: Session, items: list[LoggedAnnotation], labels: dict, people: dict[str, int]
 ) -> dict[str, int]:
     session.flush()
-    # a bigger page cache for this connection while the import writes: a million annotations touch several
-    # indexes at random places, and SQLite's default 2 MB cache then re-reads pages over and over
+    # a bigger page cache for this connection while the import writes (bulk_writes_done puts it back): a million
+    # annotations touch several indexes at random places, and SQLite's default 2 MB cache re-reads pages over and
+    # over
     session.execute(text(f"PRAGMA cache_size = -{BULK_CACHE_KIB}"))
     first = (session.scalar(select(func.max(AnnotationRow.id))) or 0) + 1
     times: dict[datetime, str] = {}

@@ -148,3 +148,29 @@ def test_a_label_map_file_is_read_through_import_options(project, tmp_path) -> N
     assert report.annotations == 1 and not report.failed
     [bundle] = exporting.bundles(project)
     assert [(a.label, a.subtype, a.annotator) for a in bundle.annotations] == [("claim", "factual", "ann")]
+
+
+def test_an_annotation_id_another_document_already_uses_is_left_out_with_a_note(project, tmp_path) -> None:
+    first = json.loads(samples_path().read_text(encoding="utf-8").splitlines()[0])
+    taken = first["annotations"][0]
+    other = {**first, "id": None, "sha256": None, "text": first["text"] + " Another text."}
+    other["annotations"], other["relations"] = [taken, {**taken, "id": "fresh-id"}], []
+    (tmp_path / "first.jsonl").write_text(json.dumps(first) + "\n", encoding="utf-8")
+    (tmp_path / "other.jsonl").write_text(json.dumps(other) + "\n", encoding="utf-8")
+    earlier = importing.import_paths(project, [tmp_path / "first.jsonl"], "loader", "jsonl")
+    report = importing.import_paths(project, [tmp_path / "other.jsonl"], "loader", "jsonl")
+    assert not report.failed and len(report.imported) == 1 and report.annotations == 1
+    assert any("already used" in note for note in report.notes)
+    with project.transaction() as session:
+        assert [a.uuid for a in repo.annotations_of(session, report.imported[0][1])] == ["fresh-id"]
+        assert repo.get_annotation(session, taken["id"]).document == earlier.imported[0][1]
+        listed = [c.after["annotations"] for c in repo.changes(session, document=report.imported[0][1])
+                  if c.entity == "import"]  # fmt: skip
+    assert listed == [["fresh-id"]]
+
+
+@pytest.mark.sqlite_only
+def test_an_import_gives_the_connection_back_its_usual_page_cache(project) -> None:
+    importing.import_paths(project, [samples_path()], "loader")
+    with project.transaction() as session:
+        assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() == -2000
