@@ -126,7 +126,8 @@ def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Pat
     string, quoted as csv.writer quotes (_quoted): the document's cells once per document; the covered text,
     sentence and note when they need it; the attribute cells one by one. Ids, names and labels are checked once per
     document instead (they seldom hold a comma, a quote or a line break); a document where one does is written by
-    csv.writer, as write_csv writes it. Tests compare the bytes with write_csv's."""
+    csv.writer, as write_csv writes it. Origins and times need no check: they are Origin values and isoformat()
+    strings. Tests compare the bytes with write_csv's."""
     attributes = attribute_names(options.extra.get("scheme"))
     known = set(attributes)
     header = DOCUMENT_COLUMNS + ANNOTATION_COLUMNS + [f"attr_{a}" for a in attributes] + ["attributes_other"]
@@ -141,7 +142,7 @@ def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Pat
             text = doc.text
             plain = not _needs_quotes(text)  # then neither a covered text nor a sentence needs quotes
             around = Sentences(text).around
-            lines, checked, origins = [], [], set()
+            lines, checked = [], []
             for start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified in annotations:
                 if spans is None:  # one fragment: start and -end
                     end = -end
@@ -160,11 +161,10 @@ def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Pat
                     f"{head},{covered},{sentence},{note and _quoted(note)},{origin},{created},{modified}{tail}"
                 )
                 checked.append(head)
-                origins.add(origin)
             together = "\n".join(checked)
             if (
                 together.count(",") == 6 * len(checked) and together.count("\n") == len(checked) - 1
-                and '"' not in together and "\r" not in together and not any(map(_needs_quotes, origins))
+                and '"' not in together and "\r" not in together
             ):  # fmt: skip
                 prefix = _document_prefix(doc)
                 f.write(prefix + ("\r\n" + prefix).join(lines) + "\r\n")
