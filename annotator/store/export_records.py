@@ -8,7 +8,7 @@ bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,12 +23,11 @@ from annotator.store.export_repo import (
     annotation_filter,
     annotator_ids,
     batch_documents,
-    batch_relations,
     batch_statuses,
     label_rows,
     selected_document_ids,
 )
-from annotator.store.tables import AnnotatorRow
+from annotator.store.tables import AnnotationRow, AnnotatorRow, RelationRow
 
 # An annotation as plain values, for writers that need no annotation objects (the fast export path). A plain
 # tuple, built with one tuple display per annotation (a NamedTuple's constructor costs a Python call), whose first
@@ -60,12 +59,13 @@ def records_supported(session: Session) -> bool:
 
 
 _NATIVE_SQL = """
-SELECT annotations.id, annotations.document_id, annotations.uuid, annotations.annotator_id, annotations.label_id,
+SELECT annotations.document_id, annotations.uuid, annotations.annotator_id, annotations.label_id,
        annotations.subtype_id, annotations.attributes, annotations.note, annotations.origin, annotations.created,
        annotations.modified, fragments.start, fragments."end"
 FROM annotations LEFT OUTER JOIN fragments ON fragments.annotation_id = annotations.id
 WHERE annotations.document_id IN ({ids}) AND {conditions}
-"""  # a LEFT JOIN keeps annotations as SQLite's outer loop: an annotation's fragments come one after another
+ORDER BY annotations.document_id, annotations.annotator_id, annotations.id
+"""  # the order of ix_annotations_document_annotator, so free: an annotation's fragment rows come one after another
 
 
 class _IsoTimes(dict[str, str]):
@@ -97,6 +97,7 @@ def iter_records(session: Session, sel: Selection, batch: int = RECORD_BATCH) ->
     labels: dict[int | None, str | None] = {row_id: name for row_id, name, _ in label_rows(session)}
     labels[None] = None
     keep_people = annotator_ids(session, sel)
+    read_relations = _relations(session, sel, people)
     connection = session.connection().connection.dbapi_connection
     times = _IsoTimes()
     for start in range(0, len(doc_ids), batch):
@@ -107,15 +108,15 @@ def iter_records(session: Session, sel: Selection, batch: int = RECORD_BATCH) ->
         cursor = connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(_NATIVE_SQL.format(ids=",".join(str(i) for i in ids), conditions=where))
-            annotation_uuid = _read_records(cursor, people, labels, times, by_document)
+            _read_records(cursor, people, labels, times, by_document)
         finally:
             cursor.close()
         for records in by_document.values():
             records.sort()  # reading order: the records start with (first start, -last end, label, uuid)
-        relations = batch_relations(session, annotation_uuid, uuid_of, people, ids)
+        relations = read_relations(ids)
         statuses = batch_statuses(session, ids, uuid_of, people, keep_people)
         yield [
-            PreparedDocument(doc, by_document[row_id], relations.get(doc.uuid, []), statuses.get(doc.uuid, {}))
+            PreparedDocument(doc, by_document[row_id], relations.get(row_id, []), statuses.get(doc.uuid, {}))
             for row_id, doc in docs
         ]
 
@@ -126,22 +127,19 @@ def _read_records(
     labels: dict[int | None, str | None],
     times: _IsoTimes,
     by_document: dict[int, list[AnnotationRecord]],
-) -> dict[int, str]:
-    """Rows (one per fragment) to records appended to their document's list; returns annotation row id -> uuid.
+) -> None:
+    """Rows (one per fragment, an annotation's one after another) to records appended to their document's list.
 
     The hot loop of the export, once per row of a million: names are looked up once per loop, times through a
-    dict, and nothing is called that need not be. SQLite gives an annotation's fragments one after another (the
-    LEFT JOIN keeps annotations as its outer loop); should they come apart, they are put together afterwards."""
-    annotation_uuid: dict[int, str] = {}
+    dict, and nothing is called that need not be."""
     time_of, convert, loads = times.get, times.convert, orjson.loads
-    last_id = last_document = None
+    last_uuid = last_document = None
     records: list[AnnotationRecord] = []
-    for row_id, doc_id, uuid, who, label_id, sub_id, attrs, note, origin, created, modified, start, end in rows:
-        if row_id == last_id:  # a further fragment of the annotation just read
+    for doc_id, uuid, who, label_id, sub_id, attrs, note, origin, created, modified, start, end in rows:
+        if uuid == last_uuid:  # a further fragment of the annotation just read
             records[-1] = _with_span(records[-1], start, end)
             continue
-        last_id = row_id
-        annotation_uuid[row_id] = uuid
+        last_uuid = uuid
         if doc_id != last_document:
             records, last_document = by_document[doc_id], doc_id
         created_at = time_of(created) or convert(created)
@@ -158,9 +156,6 @@ def _read_records(
                 start, -end, label, uuid, people[who], labels[sub_id], None, attributes, note, origin, created_at,
                 modified_at,
             ))  # fmt: skip
-    if sum(map(len, by_document.values())) != len(annotation_uuid):
-        _join_scattered_fragments(by_document)
-    return annotation_uuid
 
 
 def _with_span(record: AnnotationRecord, start: int, end: int) -> AnnotationRecord:
@@ -169,16 +164,30 @@ def _with_span(record: AnnotationRecord, start: int, end: int) -> AnnotationReco
     return (spans[0][0], -max(e for _, e in spans), *record[2:6], spans, *record[7:])  # type: ignore[return-value]
 
 
-def _join_scattered_fragments(by_document: dict[int, list[AnnotationRecord]]) -> None:
-    """Records read more than once (an annotation's fragments apart in the rows) become one record each."""
-    for doc_id, records in by_document.items():
-        joined: dict[str, AnnotationRecord] = {}
-        for record in records:
-            earlier = joined.get(record[3])
-            if earlier is None:
-                joined[record[3]] = record
-            else:
-                for span in record[6] or ((record[0], -record[1]),):
-                    earlier = _with_span(earlier, *span)
-                joined[record[3]] = earlier
-        by_document[doc_id] = list(joined.values())
+def _relations(
+    session: Session, sel: Selection, people: dict[int, str]
+) -> Callable[[list[int]], dict[int, list[Relation]]]:
+    """For a batch of documents: document row id -> its relations whose two ends are both exported (both pass
+    the annotator and label filters, which the database checks), in the order they were made."""
+    source, target = (
+        AnnotationRow.__table__.alias("source_annotation"),
+        AnnotationRow.__table__.alias("target_annotation"),
+    )
+    query = (
+        select(RelationRow.uuid, RelationRow.type, source.c.uuid, target.c.uuid, RelationRow.annotator_id,
+               RelationRow.created, source.c.document_id)
+        .join(source, source.c.id == RelationRow.source_id)
+        .join(target, target.c.id == RelationRow.target_id)
+        .where(*annotation_filter(session, sel, source), *annotation_filter(session, sel, target))
+        .order_by(RelationRow.id)
+    )  # fmt: skip
+
+    def read(doc_ids: list[int]) -> dict[int, list[Relation]]:
+        found: dict[int, list[Relation]] = {}
+        batch = query.where(source.c.document_id.in_(doc_ids), target.c.document_id.in_(doc_ids))
+        for uuid, kind, src, tgt, who, created, doc_id in session.execute(batch):
+            relation = Relation(type=kind, source=src, target=tgt, annotator=people[who], uuid=uuid, created=created)
+            found.setdefault(doc_id, []).append(relation)
+        return found
+
+    return read

@@ -67,7 +67,7 @@ def annotator_ids(session: Session, sel: Selection) -> list[int] | None:
     return list(session.scalars(query))
 
 
-def _label_conditions(session: Session, sel: Selection) -> list[Any]:
+def _label_conditions(session: Session, sel: Selection, table: Any) -> list[Any]:
     if sel.labels is None:
         return []
     ids = {(name, parent): row_id for row_id, name, parent in label_rows(session)}
@@ -83,21 +83,24 @@ def _label_conditions(session: Session, sel: Selection) -> list[Any]:
                 pairs.append((top, sub))
         else:
             whole.add(top)
-    conditions = [AnnotationRow.label_id.in_(whole)] if whole else []
-    conditions += [(AnnotationRow.label_id == top) & (AnnotationRow.subtype_id == sub) for top, sub in pairs]
-    return conditions or [AnnotationRow.id < 0]  # labels asked for but none known: nothing matches
+    c = table.c
+    conditions = [c.label_id.in_(whole)] if whole else []
+    conditions += [(c.label_id == top) & (c.subtype_id == sub) for top, sub in pairs]
+    return conditions or [c.id < 0]  # labels asked for but none known: nothing matches
 
 
 def label_rows(session: Session) -> list[tuple[int, str, int | None]]:
     return [tuple(r) for r in session.execute(select(LabelRow.id, LabelRow.name, LabelRow.parent_id))]  # type: ignore[misc]
 
 
-def annotation_filter(session: Session, sel: Selection) -> list[Any]:
+def annotation_filter(session: Session, sel: Selection, table: Any = None) -> list[Any]:
+    """Conditions on the annotations table (or on an alias of it) that keep the selected annotators and labels."""
+    table = AnnotationRow.__table__ if table is None else table
     conditions: list[Any] = []
     people = annotator_ids(session, sel)
     if people is not None:
-        conditions.append(AnnotationRow.annotator_id.in_(people))
-    label_conditions = _label_conditions(session, sel)
+        conditions.append(table.c.annotator_id.in_(people))
+    label_conditions = _label_conditions(session, sel, table)
     if label_conditions:
         conditions.append(or_(*label_conditions))
     return conditions

@@ -114,30 +114,26 @@ def test_quoted_names_notes_and_attributes_come_through(varied_project, tmp_path
     assert "2025-05-06T05:08:09.123456+00:00,2025-05-06T05:08:10.123456+00:00" in text
 
 
-def test_rows_of_an_annotation_read_apart_make_one_record() -> None:
-    """SQLite gives an annotation's fragment rows one after another; should they ever come apart, the records
-    are still one per annotation, with every fragment, in reading order."""
+def test_fragment_rows_make_one_record_each_in_reading_order() -> None:
+    """Rows come one per fragment (the query orders them by annotation); records come one per annotation, with
+    their fragments sorted, and sort into reading order: first start, longer first, label, id."""
     stamp = "2026-01-02 03:04:05.123456"
 
-    def row(row_id: int, start: int | None, end: int | None) -> tuple:
-        return (row_id, 7, f"uuid-{row_id}", 1, 10, None, "{}", "", "manual", stamp, stamp, start, end)
+    def row(uuid: str, start: int | None, end: int | None, label: int = 10) -> tuple:
+        return (7, uuid, 1, label, None, "{}", "", "manual", stamp, stamp, start, end)
 
-    together = [row(1, 5, 9), row(1, 0, 2), row(2, 1, 4), row(3, None, None)]
-    apart = [row(1, 5, 9), row(2, 1, 4), row(3, None, None), row(1, 0, 2)]
-    results = []
-    for rows in (together, apart):
-        by_document: dict[int, list] = {7: []}
-        kept = export_records._read_records(rows, {1: "ann"}, {10: "claim", None: None}, export_records._IsoTimes(),
-                                            by_document)  # fmt: skip
-        by_document[7].sort()
-        results.append(by_document[7])
-        assert kept == {1: "uuid-1", 2: "uuid-2", 3: "uuid-3"}
-    assert results[0] == results[1]
-    spanning, document_level, single = results[0]  # (0, -9) before (0, 0) before (1, -4)
-    assert (spanning[3], spanning[0], spanning[1], spanning[6]) == ("uuid-1", 0, -9, ((0, 2), (5, 9)))
-    assert (document_level[3], document_level[0], document_level[1], document_level[6]) == ("uuid-3", 0, 0, ())
-    assert (single[3], single[0], single[1], single[6]) == ("uuid-2", 1, -4, None)
-    assert single[10] == single[11] == "2026-01-02T03:04:05.123456+00:00"
+    rows = [row("b", 5, 9), row("b", 0, 2), row("c", 1, 4), row("d", None, None), row("a", 1, 4, label=11)]
+    by_document: dict[int, list] = {7: []}
+    labels = {10: "claim", 11: "attribution", None: None}
+    export_records._read_records(rows, {1: "ann"}, labels, export_records._IsoTimes(), by_document)
+    records = sorted(by_document[7])
+    assert [(r[3], r[0], r[1], r[2], r[6]) for r in records] == [
+        ("b", 0, -9, "claim", ((0, 2), (5, 9))),  # (0, -9) before a document-level (0, 0)
+        ("d", 0, 0, "claim", ()),
+        ("a", 1, -4, "attribution", None),  # same span: by label
+        ("c", 1, -4, "claim", None),
+    ]
+    assert records[0][10] == records[0][11] == "2026-01-02T03:04:05.123456+00:00"
 
 
 ZONES = st.sampled_from([UTC, timezone(timedelta(hours=-5))])
