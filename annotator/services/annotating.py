@@ -43,7 +43,8 @@ class Annotating:
             raise InputError(f"{self.annotator} cannot write an annotation of {ann.annotator}")
         with self.project.transaction() as session:
             store_annotation(self.project, session, ann, self.annotator)
-            version = versions.keep_annotation_version(session, ann.uuid, ann.version)
+            # a new annotation is stored as version 1; only a re-inserted one needs its version number back
+            version = versions.keep_annotation_version(session, ann.uuid, ann.version) if ann.version > 1 else 1
         self.last_written[ann.uuid] = version
         return Change("created", "annotation", ann.uuid, ann.document)
 
@@ -169,11 +170,12 @@ def check_version(session: Any, stored: Annotation, seen: int) -> None:
     )
 
 
-def check_annotation(project: Project, session: Any, ann: Annotation) -> None:
-    """Raise InputError unless ann fits the scheme and lies within its document's text."""
+def check_annotation(project: Project, session: Any, ann: Annotation, text_length: int | None = None) -> None:
+    """Raise InputError unless ann fits the scheme and lies within its document's text (of text_length, when
+    the caller has it)."""
     scheme = project.scheme
     scheme.check_annotation(ann.label, ann.subtype, dict(ann.attributes))
-    ann.check_within(repo.document_length(session, ann.document))
+    ann.check_within(repo.document_length(session, ann.document) if text_length is None else text_length)
     document_label = scheme.label(ann.label).scope is Scope.DOCUMENT
     if ann.is_document_level and not document_label:
         raise InputError(f"label '{ann.label}' marks passages of text; select the text it applies to")
@@ -183,8 +185,9 @@ def check_annotation(project: Project, session: Any, ann: Annotation) -> None:
 
 def store_annotation(project: Project, session: Any, ann: Annotation, actor: str) -> None:
     """Check, insert and log one annotation inside the caller's transaction."""
-    check_annotation(project, session, ann)
-    repo.insert_annotation(session, ann, project.label_ids(session))
+    doc_id, text_length = repo.document_id_and_length(session, ann.document)
+    check_annotation(project, session, ann, text_length)
+    repo.insert_annotation(session, ann, project.label_ids(session), doc_id)
     repo.log_change(session, actor, "annotation", ann.uuid, "create", ann.document, None, annotation_to_dict(ann))
 
 

@@ -41,8 +41,13 @@ from annotator.store.tables import (
 # -- annotators ------------------------------------------------------------------------------------------
 
 
+# Statements run on every single edit are built once: making a select costs more than running it on SQLite.
+_ANNOTATOR_ID = select(AnnotatorRow.id).where(AnnotatorRow.name == bindparam("name"))
+_DOCUMENT_ID_AND_LENGTH = select(DocumentRow.id, DocumentRow.length).where(DocumentRow.uuid == bindparam("uuid"))
+
+
 def annotator_id(session: Session, name: str, create: bool = True, kind: AnnotatorKind = AnnotatorKind.PERSON) -> int:
-    row_id = session.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == name))
+    row_id = session.scalar(_ANNOTATOR_ID, {"name": name})
     if row_id is not None:
         return row_id
     if not create:
@@ -86,10 +91,15 @@ def document_row(session: Session, uuid: str) -> DocumentRow:
 
 def document_length(session: Session, uuid: str) -> int:
     """Length in code points, without loading the text."""
-    length = session.scalar(select(DocumentRow.length).where(DocumentRow.uuid == uuid))
-    if length is None:
+    return document_id_and_length(session, uuid)[1]
+
+
+def document_id_and_length(session: Session, uuid: str) -> tuple[int, int]:
+    """Row id and length in code points, without loading the text."""
+    found = session.execute(_DOCUMENT_ID_AND_LENGTH, {"uuid": uuid}).first()
+    if found is None:
         raise NotFound(f"no document {uuid}")
-    return length
+    return found[0], found[1]
 
 
 def find_document_by_hash(session: Session, sha256: str) -> Document | None:
@@ -156,10 +166,12 @@ def label_names(session: Session) -> dict[int, str]:
 # -- annotations -----------------------------------------------------------------------------------------
 
 
-def insert_annotation(session: Session, ann: Annotation, labels: dict[tuple[str, str | None], int]) -> None:
-    doc_id = session.scalar(select(DocumentRow.id).where(DocumentRow.uuid == ann.document))
+def insert_annotation(
+    session: Session, ann: Annotation, labels: dict[tuple[str, str | None], int], doc_id: int | None = None
+) -> None:
+    """Insert ann into its document (whose row id the caller may know already)."""
     if doc_id is None:
-        raise NotFound(f"no document {ann.document}")
+        doc_id = document_id_and_length(session, ann.document)[0]
     row = AnnotationRow(
         uuid=ann.uuid, document_id=doc_id, annotator_id=annotator_id(session, ann.annotator),
         label_id=labels[(ann.label, None)],

@@ -12,6 +12,7 @@ from annotator.core.model import Annotation
 from annotator.ui.models.base import FlatTableModel, Index
 
 EXCERPT = 80
+_TOP = QModelIndex()
 
 
 def _key(ann: Annotation) -> tuple[int, int, str]:
@@ -66,10 +67,22 @@ class AnnotationListModel(FlatTableModel):
     def visible_rows(self) -> int:
         return len(self._rows)
 
+    # Qt asks for both counts each time it makes an index (hundreds of times per paint of the list): answered
+    # here directly rather than through FlatTableModel's visible_rows and HEADERS
+    def rowCount(self, parent: Index = _TOP) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _TOP) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 4
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # the role is checked first: a table asks for some eight roles per cell on every paint, most unused here
+        if role not in _ROLES_SHOWN:
             return None
-        ann, column = self._rows[index.row()], index.column()
+        row = index.row()
+        if not 0 <= row < len(self._rows) or not index.isValid():
+            return None
+        ann, column = self._rows[row], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.POSITION:
                 return ann.start if ann.fragments else "doc"
@@ -79,13 +92,17 @@ class AnnotationListModel(FlatTableModel):
                 covered = " … ".join(ann.covered_texts(self.text)).replace("\n", " ").replace("\r", "")
                 return covered if len(covered) <= EXCERPT else covered[: EXCERPT - 1] + "…"
             return ann.annotator
-        if role == Qt.ItemDataRole.DecorationRole and column == self.LABEL:
-            return QColor(self.colour_of(ann))
+        if role == Qt.ItemDataRole.DecorationRole:
+            return QColor(self.colour_of(ann)) if column == self.LABEL else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return ann.note or None
-        if role == self.AnnotationRole:
-            return ann
-        return None
+        return ann  # AnnotationRole
+
+
+_ROLES_SHOWN = frozenset(
+    (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+     AnnotationListModel.AnnotationRole)
+)  # fmt: skip
 
 
 class AnnotationFilter(QSortFilterProxyModel):

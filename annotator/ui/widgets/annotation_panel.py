@@ -106,65 +106,85 @@ class AnnotationPanel(QWidget):
         session.current_changed.connect(self.show_annotation)
         session.relations_changed.connect(lambda: self.show_annotation(self.session.current))
         self.add_fragment_selection = lambda: None  # set by the window: returns the view's selection as a Fragment
+        self._attribute_definitions: tuple[AttributeDef, ...] = ()
+        self._attribute_widgets: list[QWidget] = []
         self.show_annotation(None)
 
     # -- showing --------------------------------------------------------------------------------------
 
     def show_annotation(self, ann: Annotation | None) -> None:
+        """Show ann (or nothing). Only what differs from what is shown is changed: after adding an annotation
+        the panel shows the next one, mostly with the same label, and every widget set anew would be repainted
+        in the same frame as the new highlight."""
         same = ann is not None and self.ann is not None and ann.uuid == self.ann.uuid
         if not same:
             self._save_note()
         typing = same and self.note.hasFocus()
         self._loading = True
         self.ann = ann
-        scheme = self.session.project.scheme
         editable = ann is not None and self.session.is_mine(ann)
         for widget in (self.label_box, self.subtype_box, self.note, self.add_fragment_button, self.link_button,
                        self.unlink_button, self.delete_button, self.relation_type, self.relation_target):  # fmt: skip
             widget.setEnabled(editable)
-        while self.attributes.rowCount():
-            self.attributes.removeRow(0)
-        self.label_box.clear()
-        self.subtype_box.clear()
-        self.fragments.clear()
-        self.relations.clear()
-        self.relation_target.clear()
-        self.relation_type.clear()
-        if not typing:  # a refresh after saving must not move the cursor of someone typing a note
+        self.relation_target.clear()  # offered afresh when opened: the nearest ones depend on the annotation
+        if not typing and self.note.toPlainText() != (ann.note if ann else ""):
+            # a refresh after saving must not move the cursor of someone typing a note
             self.note.setPlainText(ann.note if ann else "")
         if ann is None:
-            self.heading.setText("Select text and press a label's key (C, O, A, F), or click a highlight.")
+            _set_text(self.heading, "Select text and press a label's key (C, O, A, F), or click a highlight.")
+            self._show_form(None, editable)
+            _set_items(self.fragments, [])
+            _set_items(self.relations, [])
+            self.relation_type.clear()
             self._loading = False
             return
         owner = "" if editable else f" — {ann.annotator}'s, read-only"
-        self.heading.setText(f"<b>{ann.label}</b>{' / ' + ann.subtype if ann.subtype else ''}{owner}")
-        for lab in scheme.top_labels(Scope.SPAN):
-            self.label_box.addItem(lab.name)
-        self.label_box.setCurrentText(ann.label)
-        self.subtype_box.addItems([NONE] + [s.name for s in scheme.subtypes(ann.label)])
-        self.subtype_box.setCurrentText(ann.subtype or NONE)
-        for definition in scheme.label(ann.label).attributes:
-            widget = self._attribute_widget(definition, ann.attributes.get(definition.name))
-            widget.setEnabled(editable)
-            widget.setToolTip(definition.description)
-            self.attributes.addRow(definition.name.replace("_", " "), widget)
+        _set_text(self.heading, f"<b>{ann.label}</b>{' / ' + ann.subtype if ann.subtype else ''}{owner}")
+        self._show_form(ann, editable)
         text = self.session.document.text if self.session.document else ""
-        for frag in ann.fragments:
-            self.fragments.addItem(f"{frag.start}–{frag.end}: {frag.covered(text)[:60]}")
+        _set_items(self.fragments, [(f"{frag.start}–{frag.end}: {frag.covered(text)[:60]}", None)
+                                    for frag in ann.fragments])  # fmt: skip
         self._show_relations(ann)
         self._loading = False
+
+    def _show_form(self, ann: Annotation | None, editable: bool) -> None:
+        """Label, sub-type and the label's attributes; the attribute rows are rebuilt only when the label's
+        attribute definitions differ from the ones shown."""
+        scheme = self.session.project.scheme
+        definitions = scheme.label(ann.label).attributes if ann is not None else ()
+        if definitions != self._attribute_definitions:
+            while self.attributes.rowCount():
+                self.attributes.removeRow(0)
+            self._attribute_widgets = []
+            for definition in definitions:
+                widget = self._attribute_widget(definition)
+                widget.setToolTip(definition.description)
+                self.attributes.addRow(definition.name.replace("_", " "), widget)
+                self._attribute_widgets.append(widget)
+            self._attribute_definitions = definitions
+        if ann is None:
+            self.label_box.clear()
+            self.subtype_box.clear()
+            return
+        _set_combo_items(self.label_box, [lab.name for lab in scheme.top_labels(Scope.SPAN)])
+        self.label_box.setCurrentText(ann.label)
+        _set_combo_items(self.subtype_box, [NONE] + [s.name for s in scheme.subtypes(ann.label)])
+        self.subtype_box.setCurrentText(ann.subtype or NONE)
+        for definition, widget in zip(definitions, self._attribute_widgets, strict=True):
+            _show_value(widget, ann.attributes.get(definition.name))
+            widget.setEnabled(editable)
 
     def _show_relations(self, ann: Annotation) -> None:
         others = self.session.annotations
         text = self.session.document.text if self.session.document else ""
+        items = []
         for rel in self.session.related_to(ann.uuid):
             other = others.get(rel.target if rel.source == ann.uuid else rel.source)
             arrow = "→" if rel.source == ann.uuid else "←"
             excerpt = " … ".join(other.covered_texts(text))[:50] if other else "?"
-            item = QListWidgetItem(f"{rel.type} {arrow} {excerpt}")
-            item.setData(Qt.ItemDataRole.UserRole, rel)
-            self.relations.addItem(item)
-        self.relation_type.addItems([r.name for r in self.session.project.scheme.relation_types])
+            items.append((f"{rel.type} {arrow} {excerpt}", rel))
+        _set_items(self.relations, items)
+        _set_combo_items(self.relation_type, [r.name for r in self.session.project.scheme.relation_types])
 
     def _relation_candidates(self) -> list[tuple[str, str]]:
         """Offered when the target list opens, not on every refresh: a document may hold 10,000 annotations."""
@@ -176,26 +196,18 @@ class AnnotationPanel(QWidget):
             for other in self.session.nearest(self.ann, RELATION_CANDIDATES)
         ]
 
-    def _attribute_widget(self, definition: AttributeDef, value: AttributeValue) -> QWidget:
+    def _attribute_widget(self, definition: AttributeDef) -> QWidget:
         if definition.kind is AttributeKind.CHOICE:
             box = QComboBox()
             box.addItems([NONE, *definition.choices])
-            box.setCurrentText(str(value) if value is not None else NONE)
             box.activated.connect(lambda _i, d=definition, b=box: self._set_attribute(d, b.currentText()))
             return box
         if definition.kind is AttributeKind.YES_NO:
             check = QCheckBox()
             check.setTristate(True)
-            check.setCheckState(
-                Qt.CheckState.PartiallyChecked
-                if value is None
-                else Qt.CheckState.Checked
-                if value
-                else Qt.CheckState.Unchecked
-            )
             check.stateChanged.connect(lambda _s, d=definition, c=check: self._set_attribute(d, c.checkState()))
             return check
-        line = QLineEdit(str(value) if value is not None else "")
+        line = QLineEdit()
         line.editingFinished.connect(lambda d=definition, w=line: self._set_attribute(d, w.text()))
         return line
 
@@ -253,3 +265,44 @@ class AnnotationPanel(QWidget):
         item = self.relations.currentItem()
         if item is not None:
             self.session.unrelate(item.data(Qt.ItemDataRole.UserRole))
+
+
+# -- setting a widget only when its content differs: an unchanged widget is then not repainted -------------------
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)
+
+
+def _set_combo_items(box: QComboBox, items: list[str]) -> None:
+    if [box.itemText(i) for i in range(box.count())] != items:
+        box.clear()
+        box.addItems(items)
+
+
+def _set_items(widget: QListWidget, items: list[tuple[str, object]]) -> None:
+    """(text, data) per row."""
+    shown = [(widget.item(i).text(), widget.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(widget.count())]
+    if shown != items:
+        widget.clear()
+        for text, data in items:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, data)
+            widget.addItem(item)
+
+
+def _show_value(widget: QWidget, value: AttributeValue) -> None:
+    if isinstance(widget, QComboBox):
+        text = str(value) if value is not None else NONE
+        if widget.currentText() != text:
+            widget.setCurrentText(text)
+    elif isinstance(widget, QCheckBox):
+        checked = Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+        state = Qt.CheckState.PartiallyChecked if value is None else checked
+        if widget.checkState() != state:
+            widget.setCheckState(state)
+    elif isinstance(widget, QLineEdit):
+        text = str(value) if value is not None else ""
+        if widget.text() != text:
+            widget.setText(text)
