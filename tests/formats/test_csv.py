@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotator.core.scheme import default_scheme
-from annotator.formats.csv_export import write_csv
-from annotator.formats.registry import WriteOptions
+from annotator.formats.csv_export import write_csv, write_prepared
+from annotator.formats.registry import DocumentBundle, WriteOptions
 from annotator.services import exporting
 from tests.formats.strategies import bundles
 
@@ -67,3 +69,36 @@ def test_sqlite_fast_path_writes_what_the_generic_writer_writes(tmp_path_factory
     finally:
         project.close()
     assert (folder / "fast.csv").read_bytes() == (folder / "generic.csv").read_bytes()
+
+
+def _records_of(bundle) -> list[tuple]:
+    """The export fast path's records (store/export_records.AnnotationRecord) for a bundle's annotations."""
+    found = []
+    for a in bundle.annotations:
+        spans = tuple((f.start, f.end) for f in sorted(a.fragments))
+        if not spans:
+            key, kept = (0, 0), ()
+        else:
+            key, kept = (spans[0][0], -max(e for _, e in spans)), (None if len(spans) == 1 else spans)
+        found.append((*key, a.label, a.uuid, a.annotator, a.subtype, kept, a.attributes, a.note, a.origin.value,
+                      a.created.isoformat(), a.modified.isoformat()))  # fmt: skip
+    return found
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    bundles(fragments=3, notes=True, attributes=True, document_level=True, people=("alice", 'Doe, "Jo"', "a\nb")),
+    st.sampled_from([{}, {"polarity": 1.5, "zusatz": ["x, y", None]}, {"holder": 'Doe, "Jo"', "other": "hi"}]),
+)
+def test_prepared_records_write_what_write_csv_writes(bundle, extra) -> None:
+    """Row by row, with attribute values of every JSON kind, ones the scheme lacks (attributes_other), and names
+    that must be quoted (then csv.writer writes that document)."""
+    bundle = DocumentBundle(
+        bundle.document, [replace(a, attributes={**a.attributes, **extra}) for a in bundle.annotations]
+    )
+    options = WriteOptions(extra={"scheme": default_scheme()})
+    with tempfile.TemporaryDirectory() as tmp:
+        generic, fast = Path(tmp) / "generic.csv", Path(tmp) / "fast.csv"
+        rows = write_csv([bundle], generic, options)
+        assert write_prepared([(bundle.document, _records_of(bundle), [], {})], fast, options) == rows
+        assert fast.read_bytes() == generic.read_bytes()
