@@ -179,3 +179,26 @@ def test_errors_are_shown_and_nothing_is_stored(qtbot, window, tricky_doc, monke
     qtbot.keyClick(window.reader.view, Qt.Key.Key_C)
     assert shown and "no document" in shown[0]
     assert window.saved_label.text() == "Not saved" and window.session.undo_stack.count() == 0
+
+
+def test_panel_shows_each_annotations_own_values_when_moving_between_annotations_of_one_label(
+    qtbot, window, tricky_doc
+) -> None:
+    view, panel = window.reader.view, window.panel
+    select_text(window, "disgrace")
+    qtbot.keyClick(view, Qt.Key.Key_O)
+    polarity = panel.attributes.itemAt(1, panel.attributes.ItemRole.FieldRole).widget()
+    polarity.setCurrentText("negative")
+    polarity.activated.emit(polarity.currentIndex())
+    first = window.session.current
+    select_text(window, "taxes will rise")
+    qtbot.keyClick(view, Qt.Key.Key_O)
+    second = window.session.current
+    assert second is not None and second.uuid != first.uuid
+    # the attribute rows of the label are kept, and show the second annotation's (empty) values
+    assert panel.attributes.itemAt(1, panel.attributes.ItemRole.FieldRole).widget() is polarity
+    assert polarity.currentText() == "—" and panel.fragments.item(0).text().endswith("taxes will rise")
+    window.session.select(window.session.annotations[first.uuid])
+    assert polarity.currentText() == "negative" and panel.fragments.item(0).text().endswith("disgrace")
+    window.session.select(None)
+    assert panel.attributes.rowCount() == 0 and panel.fragments.count() == 0 and not panel.label_box.isEnabled()

@@ -73,7 +73,7 @@ class AnnotationListModel(FlatTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = _TOP) -> int:  # noqa: N802
-        return 0 if parent.isValid() else 4
+        return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # the role is checked first: a table asks for some eight roles per cell on every paint, most unused here
