@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
-from collections.abc import Callable
+import stat
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+import pytest
 from sqlalchemy import event
 
 
@@ -37,3 +44,24 @@ def lock(path) -> Callable[[], None]:  # type: ignore[no-untyped-def]
         other.close()
 
     return release
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """The file or folder cannot be written, for root too: permission bits, and for root (who ignores them) the
+    immutable attribute (chattr +i). Skips the test where neither can be set (e.g. no chattr, or a file system
+    without attributes)."""
+    mode = path.stat().st_mode
+    path.chmod(stat.S_IRUSR | (stat.S_IXUSR if path.is_dir() else 0))
+    immutable = os.geteuid() == 0
+    try:
+        if immutable:
+            chattr = shutil.which("chattr")
+            done = chattr and subprocess.run([chattr, "+i", str(path)], capture_output=True).returncode == 0
+            if not done:
+                pytest.skip("running as root, and chattr +i cannot make the file system refuse writes here")
+        yield
+    finally:
+        if immutable and shutil.which("chattr"):
+            subprocess.run([shutil.which("chattr") or "chattr", "-i", str(path)], capture_output=True)
+        path.chmod(mode)

@@ -1,8 +1,6 @@
 """Storage faults beyond locks and read-only files: a full disk, a file removed while open, a read-only folder."""
 
-import os
 import sqlite3
-import stat
 
 import pytest
 
@@ -11,7 +9,7 @@ from annotator.core.model import Annotation, Document, Fragment
 from annotator.services import documents
 from annotator.services.annotating import Annotating
 from annotator.services.project import Project
-from tests.store.faults import fill_disk
+from tests.store.faults import fill_disk, read_only
 
 TEXT = "The minister said taxes will rise, and critics called it a disgrace. " * 20
 
@@ -65,21 +63,19 @@ def test_file_deleted_while_open_is_refused(project, doc) -> None:
         Annotating(project, "alice").create(Annotation(doc.uuid, "alice", "claim", (Fragment(0, 3),)))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
 def test_read_only_folder_gives_a_clear_error(tmp_path) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
     project = Project.open(folder / "p.sqlite")
     documents.add_document(project, Document("Text."), "alice")
     project.close()
-    folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    try:
+    before = (folder / "p.sqlite").read_bytes()
+    with read_only(folder):
         with pytest.raises(StoreError) as caught:
             reopened = Project.open(folder / "p.sqlite")
             documents.add_document(reopened, Document("Other."), "alice")
         assert "\n" not in str(caught.value) and "p.sqlite" in str(caught.value)
-    finally:
-        folder.chmod(stat.S_IRWXU)
+    assert (folder / "p.sqlite").read_bytes() == before
 
 
 def test_new_project_in_a_read_only_location_gives_a_clear_error(tmp_path) -> None:
