@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import time
@@ -53,6 +54,9 @@ def _fuzz_once():  # type: ignore[no-untyped-def]
     global _fuzz_result
     if _fuzz_result is None:
         from tests.fuzz.cases import Fuzzer
+
+        # pypdf logs a warning for each odd font encoding in a broken PDF: thousands of lines around the figures
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
 
         with tempfile.TemporaryDirectory() as tmp:
             fuzzer = Fuzzer(Path(tmp), seed=3)
