@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from annotator.core.errors import InputError
-from annotator.core.model import Annotation, Document, Fragment, Origin, Relation, Status, utc_now
+from annotator.core.model import (
+    Annotation,
+    Document,
+    Origin,
+    Relation,
+    Status,
+    stored_annotation,
+    stored_fragment,
+    utc_now,
+)
 from annotator.core.text import newline_style, sha256_of
 from annotator.formats._common import stable_uuid
 from annotator.formats.registry import DocumentBundle, ReadOptions, WriteOptions, reader, writer
@@ -50,7 +60,12 @@ def bundle_to_json(bundle: DocumentBundle) -> dict[str, Any]:
 
 
 def _time(value: Any) -> datetime:
-    return datetime.fromisoformat(value) if value else utc_now()
+    return _parse_time(value) if value else utc_now()
+
+
+# an export writes the same few times again and again (one per editing session): parse each once, and hand out
+# one object per time, whose hash Python then computes once when the import looks it up
+_parse_time = lru_cache(maxsize=4096)(datetime.fromisoformat)
 
 
 def _id(value: Any) -> str:
@@ -99,23 +114,24 @@ def bundle_from_json(data: Any, options: ReadOptions) -> DocumentBundle:
 
 
 def _annotation(doc: Document, data: dict[str, Any], options: ReadOptions) -> Annotation:
+    text = doc.text
     fragments = []
     for frag in data.get("fragments", ()):
-        fragment = Fragment(int(frag["start"]), int(frag["end"]))
-        if fragment.end > len(doc.text):
-            raise InputError(f"span {fragment.start}..{fragment.end} lies beyond the text ({len(doc.text)} characters)")
-        if "text" in frag and fragment.covered(doc.text) != frag["text"]:
-            raise InputError(
-                f"span {fragment.start}..{fragment.end} covers {fragment.covered(doc.text)!r}, "
-                f"but the file says {frag['text']!r}"
-            )
-        fragments.append(fragment)
-    return Annotation(
-        document=doc.uuid, annotator=options.annotator or str(data["annotator"]), label=str(data["label"]),
-        fragments=tuple(fragments), subtype=data.get("subtype") or None, attributes=dict(data.get("attributes") or {}),
-        note=str(data.get("note", "")), origin=_ORIGINS.get(data.get("origin", "imported")) or Origin(data["origin"]),
-        uuid=_id(data.get("id") or Annotation("", "", "").uuid), created=_time(data.get("created")),
-        modified=_time(data.get("modified")),
+        start, end = int(frag["start"]), int(frag["end"])
+        if not 0 <= start < end:
+            raise InputError(f"a fragment needs 0 <= start < end, got {start}..{end}")
+        if end > len(text):
+            raise InputError(f"span {start}..{end} lies beyond the text ({len(text)} characters)")
+        if "text" in frag and text[start:end] != frag["text"]:
+            raise InputError(f"span {start}..{end} covers {text[start:end]!r}, but the file says {frag['text']!r}")
+        fragments.append(stored_fragment(start, end))  # checked above as Fragment() checks
+    # stored_annotation makes what the constructor makes, minus its per-field cost: this runs per annotation
+    return stored_annotation(
+        doc.uuid, options.annotator or str(data["annotator"]), str(data["label"]), tuple(fragments),
+        data.get("subtype") or None, dict(data.get("attributes") or {}), str(data.get("note", "")),
+        _ORIGINS.get(data.get("origin", "imported")) or Origin(data["origin"]),
+        _id(data.get("id") or Annotation("", "", "").uuid), _time(data.get("created")), _time(data.get("modified")),
+        1,
     )  # fmt: skip
 
 

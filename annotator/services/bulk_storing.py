@@ -94,11 +94,11 @@ def store_annotated(project: Project, session: Any, bundles: list[DocumentBundle
                   for a in b.annotations]
     )  # fmt: skip
     check = SchemeCheck(project.scheme)
-    items: list[bulk_repo.LoggedAnnotation] = []
+    groups: list[bulk_repo.DocumentAnnotations] = []
     relations: list[tuple[Relation, str]] = []
     for bundle, target in zip(bundles, target_of, strict=True):
         length = len(bundle.document.text)
-        stored = set()
+        kept: list[Annotation] = []
         for ann in bundle.annotations:
             if ann.uuid in already:
                 continue
@@ -109,12 +109,14 @@ def store_annotated(project: Project, session: Any, bundles: list[DocumentBundle
                 check(ann, length)
             except InputError as exc:
                 raise InputError(f"annotation {ann.uuid}: {exc.reason}", bundle.document.source or None) from None
-            items.append(bulk_repo.LoggedAnnotation(ann, doc_ids[target]))
-            stored.add(ann.uuid)
+            kept.append(ann)
+        groups.append(bulk_repo.DocumentAnnotations(target, doc_ids[target], kept))
+        stored = {a.uuid for a in kept}
         relations += [(rel, target) for rel in bundle.relations if rel.source in stored or rel.target in stored]
-    ids = bulk_repo.insert_annotations(session, items, project.label_ids(session), actor)
-    if len(ids) < len(items):
-        taken = {item.annotation.uuid for item in items} - ids.keys()
+    ids = bulk_repo.insert_annotations(session, groups, project.label_ids(session), actor)
+    offered = sum(len(group.annotations) for group in groups)
+    if len(ids) < offered:
+        taken = {a.uuid for group in groups for a in group.annotations} - ids.keys()
         report.notes.append(f"{len(taken)} annotations whose ids are already used in this project were not added")
         relations = [(rel, doc) for rel, doc in relations if rel.source not in taken and rel.target not in taken]
     report.annotations += len(ids)

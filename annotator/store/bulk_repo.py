@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import orjson
@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from annotator.core.model import Annotation, Relation
+from annotator.core.model import Annotation, Origin, Relation
 from annotator.store import repo
 from annotator.store.tables import AnnotationRow, ChangeRow, DocumentRow, FragmentRow, RelationRow
 
@@ -27,9 +27,12 @@ BULK_CACHE_KIB = 256 * 1024
 SQLITE_DEFAULT_CACHE_SIZE = -2000  # SQLite's own default: 2,000 KiB
 
 
-class LoggedAnnotation(NamedTuple):  # a tuple: a million of them are made in one import
-    annotation: Annotation
-    document_id: int  # row id of its document
+class DocumentAnnotations(NamedTuple):
+    """The annotations one document gains in an import (their document field names it already)."""
+
+    document: str  # uuid
+    document_id: int  # row id
+    annotations: list[Annotation]
 
 
 def existing_annotations(session: Session, uuids: Sequence[str]) -> set[str]:
@@ -58,10 +61,6 @@ def document_ids(session: Session, uuids: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def _uuid_of(item: LoggedAnnotation) -> str:
-    return item.annotation.uuid
-
-
 def _sqlite_time(value: datetime) -> str:
     """The text SQLAlchemy's SQLite DateTime stores (UTC, naive, microseconds always shown)."""
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
@@ -74,53 +73,55 @@ def bulk_writes_done(session: Session) -> None:
         session.execute(text(f"PRAGMA cache_size = {SQLITE_DEFAULT_CACHE_SIZE}"))
 
 
-def import_entries(items: list[LoggedAnnotation], stored: dict[str, int]) -> list[tuple[str, dict[str, Any]]]:
+def import_entries(groups: list[DocumentAnnotations], stored: dict[str, int]) -> list[tuple[str, dict[str, Any]]]:
     """The change log's record of an import: one entry per document, listing the annotations it gained (the
     rows themselves hold their content). One entry per annotation, with a copy of each, made the log the largest
     part of a large import's writes: its index on entity ids takes them in random order."""
+    everything_stored = len(stored) == sum(len(group.annotations) for group in groups)
     entries = []
-    for document, group in groupby(items, key=_document_of):  # items come document by document
-        kept = [item.annotation for item in group if item.annotation.uuid in stored]
+    for group in groups:
+        kept = group.annotations if everything_stored else [a for a in group.annotations if a.uuid in stored]
         if kept:
             annotators = sorted({a.annotator for a in kept})
-            entries.append((document, {"annotations": [a.uuid for a in kept], "annotators": annotators}))
+            entries.append((group.document, {"annotations": [a.uuid for a in kept], "annotators": annotators}))
     return entries
-
-
-def _document_of(item: LoggedAnnotation) -> str:
-    return item.annotation.document
 
 
 def insert_annotations(
     session: Session,
-    items: list[LoggedAnnotation],
+    groups: list[DocumentAnnotations],
     labels: dict[tuple[str, str | None], int],
     actor: str,
 ) -> dict[str, int]:
     """Insert annotations with their fragments and one change-log entry per document; returns uuid -> row id
-    of those inserted. An annotation whose uuid is already stored is left out (the first of a repeated uuid
-    wins), found by the insert itself rather than by looking each one up beforehand."""
-    if not items:
+    of those inserted. An annotation whose uuid is already stored is left out (of a uuid repeated in groups, the
+    first is kept), found by the insert itself rather than by looking each one up beforehand."""
+    if not any(group.annotations for group in groups):
         return {}
-    people = {name: repo.annotator_id(session, name) for name in {i.annotation.annotator for i in items}}
+    names = set().union(*({a.annotator for a in group.annotations} for group in groups))
+    people = {name: repo.annotator_id(session, name) for name in names}
+    # ordered by uuid, so that both the table and its unique uuid index grow at their ends (a third faster than
+    # inserting random uuids into the index); the sort is stable, so of a repeated uuid the first comes first
+    ordered = sorted(((a.uuid, group.document_id, a) for group in groups for a in group.annotations), key=itemgetter(0))
     if session.get_bind().dialect.name == "sqlite":
-        ids = _insert_sqlite(session, items, labels, people)
+        ids = _insert_sqlite(session, ordered, labels, people)
     else:
-        ids = _insert_generic(session, items, labels, people)
+        ids = _insert_generic(session, ordered, labels, people)
     now = datetime.now(UTC)
     entries = [
         {"at": now, "actor": actor, "entity": "import", "entity_uuid": document, "action": "create",
          "document_uuid": document, "before": None, "after": after}
-        for document, after in import_entries(items, ids)
+        for document, after in import_entries(groups, ids)
     ]  # fmt: skip
     if entries:
         session.execute(insert(ChangeRow.__table__), entries)
     return ids
 
 
-def _insert_sqlite(
-    session: Session, items: list[LoggedAnnotation], labels: dict, people: dict[str, int]
-) -> dict[str, int]:
+_Ordered = list[tuple[str, int, Annotation]]  # (uuid, document row id, annotation), by uuid
+
+
+def _insert_sqlite(session: Session, ordered: _Ordered, labels: dict, people: dict[str, int]) -> dict[str, int]:
     session.flush()
     # a bigger page cache for this connection while the import writes (bulk_writes_done puts it back): a million
     # annotations touch several indexes at random places, and SQLite's default 2 MB cache re-reads pages over and
@@ -128,27 +129,30 @@ def _insert_sqlite(
     session.execute(text(f"PRAGMA cache_size = -{BULK_CACHE_KIB}"))
     first = (session.scalar(select(func.max(AnnotationRow.id))) or 0) + 1
     times: dict[datetime, str] = {}
-
-    def when(value: datetime) -> str:
-        text = times.get(value)
-        if text is None:
-            text = times[value] = _sqlite_time(value)
-        return text
-
-    rows = []
-    fragments: dict[int, list[tuple[int, int, int]]] = {}
-    dumps = orjson.dumps
-    # ids follow the uuids' order, so both the table and its unique uuid index grow at their ends (a third faster
-    # than inserting random uuids into the index); the sort is stable, so of a repeated uuid the first is kept
-    for row_id, item in enumerate(sorted(items, key=_uuid_of), start=first):
-        a = item.annotation
-        rows.append((
-            row_id, a.uuid, item.document_id, people[a.annotator], labels[(a.label, None)],
-            labels[(a.subtype, a.label)] if a.subtype else None,
-            dumps(a.attributes).decode() if a.attributes else "{}", a.note, a.origin.value,
-            when(a.created), when(a.modified), a.version,
+    label_ids: dict[tuple[str, str | None], tuple[int, int | None]] = {}
+    origins = {origin: origin.value for origin in Origin}
+    rows, fragments = [], []
+    append, add_fragment, dumps = rows.append, fragments.append, orjson.dumps
+    # the loop runs once per annotation, hence the look-ups made once and kept in local names
+    for row_id, (uuid, document_id, a) in enumerate(ordered, start=first):
+        kind = label_ids.get((a.label, a.subtype))
+        if kind is None:
+            kind = label_ids[(a.label, a.subtype)] = (
+                labels[(a.label, None)],
+                labels[(a.subtype, a.label)] if a.subtype else None,
+            )
+        created, modified = times.get(a.created), times.get(a.modified)
+        if created is None:
+            created = times[a.created] = _sqlite_time(a.created)
+        if modified is None:
+            modified = times[a.modified] = _sqlite_time(a.modified)
+        append((
+            row_id, uuid, document_id, people[a.annotator], kind[0], kind[1],
+            dumps(a.attributes).decode() if a.attributes else "{}", a.note, origins[a.origin], created, modified,
+            a.version,
         ))  # fmt: skip
-        fragments[row_id] = [(row_id, f.start, f.end) for f in a.fragments]
+        for f in a.fragments:
+            add_fragment((row_id, f.start, f.end))
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(
@@ -160,29 +164,23 @@ def _insert_sqlite(
         ids = dict(cursor.execute("SELECT uuid, id FROM annotations WHERE id >= ?", (first,)).fetchall())
         if len(ids) < len(rows):
             kept = set(ids.values())
-            fragments = {row_id: frags for row_id, frags in fragments.items() if row_id in kept}
-        cursor.executemany(
-            'INSERT INTO fragments (annotation_id, start, "end") VALUES (?, ?, ?)',
-            (fragment for frags in fragments.values() for fragment in frags),
-        )
+            fragments = [fragment for fragment in fragments if fragment[0] in kept]
+        cursor.executemany('INSERT INTO fragments (annotation_id, start, "end") VALUES (?, ?, ?)', fragments)
     finally:
         cursor.close()
     return ids
 
 
-def _insert_generic(
-    session: Session, items: list[LoggedAnnotation], labels: dict, people: dict[str, int]
-) -> dict[str, int]:
+def _insert_generic(session: Session, ordered: _Ordered, labels: dict, people: dict[str, int]) -> dict[str, int]:
     ids: dict[str, int] = {}
     values = [
         {
-            "uuid": a.uuid, "document_id": i.document_id, "annotator_id": people[a.annotator],
+            "uuid": uuid, "document_id": document_id, "annotator_id": people[a.annotator],
             "label_id": labels[(a.label, None)], "subtype_id": labels[(a.subtype, a.label)] if a.subtype else None,
             "attributes": dict(a.attributes), "note": a.note, "origin": a.origin.value, "created": a.created,
             "modified": a.modified, "version": a.version,
         }
-        for i in items
-        for a in (i.annotation,)
+        for uuid, document_id, a in ordered
     ]  # fmt: skip
     # PostgreSQL: a uuid already stored (or repeated in this batch) is skipped, and RETURNING names the rows kept
     statement = (
@@ -193,12 +191,11 @@ def _insert_generic(
     for start in range(0, len(values), CHUNK):
         returned = session.execute(statement, values[start : start + CHUNK])
         ids.update((uuid, row_id) for row_id, uuid in returned)
-    fragments = [
-        {"annotation_id": ids[i.annotation.uuid], "start": f.start, "end": f.end}
-        for i in items
-        if i.annotation.uuid in ids
-        for f in i.annotation.fragments
-    ]
+    fragments, done = [], set()
+    for uuid, _document_id, a in ordered:
+        if uuid in ids and uuid not in done:  # of a repeated uuid, the first one was kept
+            done.add(uuid)
+            fragments += [{"annotation_id": ids[uuid], "start": f.start, "end": f.end} for f in a.fragments]
     if fragments:
         session.execute(insert(FragmentRow.__table__), fragments)
     return ids
