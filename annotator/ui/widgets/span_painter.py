@@ -51,9 +51,10 @@ class SpanPainter:
         self.document = document
         self._block_starts: list[int] = [0]
         self._buckets: dict[int, list[Mark]] = defaultdict(list)
-        # uuid -> its marks; a tuple (mostly of one), not a list: 10,000 small lists would each be a
-        # container the garbage collector keeps scanning
-        self._by_uuid: dict[str, tuple[Mark, ...]] = {}
+        # uuid -> its first mark, and the further marks of discontinuous annotations: no container per uuid, as
+        # 10,000 small lists or tuples would each be one more object for the garbage collector to walk
+        self._first: dict[str, Mark] = {}
+        self._further: dict[str, list[Mark]] = defaultdict(list)
         self._styles: dict[tuple[str, bool], tuple[QColor | None, QPen]] = {}
 
     def set_marks(self, marks: list[Mark]) -> None:
@@ -62,10 +63,10 @@ class SpanPainter:
             starts.append(block.position())
             block = block.next()
         self._block_starts = starts or [0]
-        self._buckets, self._by_uuid = defaultdict(list), {}
+        self._buckets, self._first, self._further = defaultdict(list), {}, defaultdict(list)
         # _file inlined: this runs for every mark of a document as it opens
-        buckets, by_uuid, starts = self._buckets, self._by_uuid, self._block_starts
-        known, last_block = by_uuid.get, len(starts) - 1
+        buckets, first_marks, further, starts = self._buckets, self._first, self._further, self._block_starts
+        last_block = len(starts) - 1
         for mark in marks:
             start, end, uuid = mark[0], mark[1], mark[2]
             first = bisect_right(starts, start) - 1
@@ -74,14 +75,18 @@ class SpanPainter:
             else:
                 for number in self._blocks_of(mark):
                     buckets[number].append(mark)
-            by_uuid[uuid] = known(uuid, ()) + (mark,)
+            if uuid in first_marks:
+                further[uuid].append(mark)
+            else:
+                first_marks[uuid] = mark
 
     def add_marks(self, marks: list[Mark]) -> None:
         for mark in marks:
             self._file(mark)
 
     def remove_marks(self, uuid: str) -> None:
-        for mark in self._by_uuid.pop(uuid, ()):
+        first = self._first.pop(uuid, None)
+        for mark in ([first] if first is not None else []) + self._further.pop(uuid, []):
             for number in self._blocks_of(mark):
                 self._buckets[number] = [m for m in self._buckets[number] if m.uuid != uuid]
 
@@ -94,7 +99,10 @@ class SpanPainter:
         return range(max(first, 0), last + 1)
 
     def _file(self, mark: Mark) -> None:
-        self._by_uuid[mark.uuid] = self._by_uuid.get(mark.uuid, ()) + (mark,)
+        if mark.uuid in self._first:
+            self._further[mark.uuid].append(mark)
+        else:
+            self._first[mark.uuid] = mark
         for number in self._blocks_of(mark):
             self._buckets[number].append(mark)
 
