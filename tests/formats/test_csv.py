@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core.scheme import default_scheme
+from annotator.formats._common import _PUNCTUATION_END, _SENTENCE_END
 from annotator.formats.csv_export import write_csv, write_prepared
 from annotator.formats.registry import DocumentBundle, WriteOptions
 from annotator.services import exporting
@@ -102,3 +103,11 @@ def test_prepared_records_write_what_write_csv_writes(bundle, extra) -> None:
         rows = write_csv([bundle], generic, options)
         assert write_prepared([(bundle.document, _records_of(bundle), [], {})], fast, options) == rows
         assert fast.read_bytes() == generic.read_bytes()
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .!?…\"')]\r\t\u2028 ")), max_size=60))
+def test_sentence_breaks_without_a_line_break_are_found_the_quick_way_alike(text: str) -> None:
+    def spans(pattern) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+        return [(m.start(m.lastindex or 0), m.end(m.lastindex or 0)) for m in pattern.finditer(text)]
+
+    assert spans(_PUNCTUATION_END) == spans(_SENTENCE_END)
