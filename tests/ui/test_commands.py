@@ -64,3 +64,20 @@ def test_a_refused_edit_does_not_enter_the_history(qtbot, setup) -> None:
     with pytest.raises(InputError):
         commands.run(stack, commands.AddAnnotation(service, notify, bad))
     assert stack.count() == 0 and events == []
+
+
+def test_the_session_keeps_a_bounded_undo_history_and_every_edit(qtbot, project, monkeypatch) -> None:
+    from annotator.ui import annotation_session
+
+    monkeypatch.setattr(annotation_session, "UNDO_STEPS", 20)
+    doc = Document("Officials said the plan costs €3 million. " * 10)
+    documents.add_document(project, doc, "alice")
+    session = annotation_session.AnnotationSession(project, "alice")
+    session.open(doc.uuid)
+    for n in range(25):
+        session.add("claim", None, Fragment(n, n + 5))
+    assert session.undo_stack.count() == 20 and len(Annotating(project, "alice").annotations(doc.uuid)) == 25
+    for _ in range(20):
+        session.undo_stack.undo()
+    assert not session.undo_stack.canUndo()
+    assert [a.start for a in Annotating(project, "alice").annotations(doc.uuid)] == [0, 1, 2, 3, 4]
