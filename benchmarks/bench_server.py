@@ -49,8 +49,7 @@ def _run(url: str, writers: int, saves: int) -> dict[str, float | str]:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     procs = [
-        context.Process(target=_worker, args=(url, f"annotator{i:02d}", doc.uuid, saves, queue))
-        for i in range(writers)
+        context.Process(target=_worker, args=(url, f"annotator{i:02d}", doc.uuid, saves, queue)) for i in range(writers)
     ]
     began = time.perf_counter()
     for p in procs:
@@ -76,7 +75,8 @@ def _run(url: str, writers: int, saves: int) -> dict[str, float | str]:
         "detail": (
             f"{writers} processes x {saves} saves: {len(stored)} stored (expected {expected}), "
             f"{len(uuids) - len(set(uuids))} duplicated, {len(errors)} errors"
-            + (f" (first: {errors[0]})" if errors else "") + ("" if ok else " — CHECK FAILED")
+            + (f" (first: {errors[0]})" if errors else "")
+            + ("" if ok else " — CHECK FAILED")
         ),
     }
 

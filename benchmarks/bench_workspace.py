@@ -151,7 +151,9 @@ def startup() -> Measurement:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True)  # first run creates the db
     runs = [
-        float(subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True).stdout)
+        float(
+            subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True).stdout
+        )
         for _ in range(3)
     ]
     return Measurement(min(runs), detail=f"runs: {', '.join(f'{t:.0f}' for t in runs)} ms")

@@ -10,9 +10,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_pyproject_lists_every_package() -> None:
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    found = {
-        ".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "annotator").rglob("__init__.py")
-    } | {"annotator.resources", "annotator.samples"}
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "annotator").rglob("__init__.py")} | {
+        "annotator.resources",
+        "annotator.samples",
+    }
     assert found == listed
 
 

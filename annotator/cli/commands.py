@@ -87,8 +87,12 @@ def register(commands: Any) -> None:
     from annotator.cli import collections_cmd
 
     collections_cmd.register(commands)
-    from annotator.cli import review_commands; review_commands.register(commands)  # noqa: E702, I001
-    from annotator.cli import server_commands; server_commands.register(commands)  # noqa: E702, I001
+    from annotator.cli import review_commands
+
+    review_commands.register(commands)  # noqa: E702, I001
+    from annotator.cli import server_commands
+
+    server_commands.register(commands)  # noqa: E702, I001
 
 
 def open_project(args: argparse.Namespace) -> Project:

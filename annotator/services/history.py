@@ -80,9 +80,18 @@ def document_history(project: Project, document: str) -> list[HistoryEntry]:
         live = {u for u in annotation_uuids if repo.annotation_exists(session, u)}
     return [
         HistoryEntry(
-            e.id, e.at, e.actor, e.entity, e.uuid, e.action, _summary(e, text),
-            restorable=e.entity == "annotation" and e.action == "delete" and last[e.uuid].id == e.id
-            and e.uuid not in live and e.before is not None,
+            e.id,
+            e.at,
+            e.actor,
+            e.entity,
+            e.uuid,
+            e.action,
+            _summary(e, text),
+            restorable=e.entity == "annotation"
+            and e.action == "delete"
+            and last[e.uuid].id == e.id
+            and e.uuid not in live
+            and e.before is not None,
         )  # fmt: skip
         for e in entries
     ]
@@ -179,4 +188,3 @@ def _document(data: dict[str, Any]) -> Document:
         language=data.get("language", ""), metadata=dict(data.get("metadata") or {}),
         created=datetime.fromisoformat(data["created"]),
     )  # fmt: skip
-

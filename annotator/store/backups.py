@@ -107,7 +107,6 @@ def restore_sqlite(backup: Path, project_file: Path, backup_dir: Path) -> Path:
     return safety or backup
 
 
-
 def backup_file(source: Path, folder: Path, reason: str) -> Path:
     """Copy a project file with SQLite's online backup API (consistent even while it is in use) and verify it."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -84,8 +84,10 @@ def _access_refused(text: str, where: str) -> str:
     if text.startswith("permission denied:"):  # raised by server_admin's guard trigger, already readable
         return f"{text}; nothing was changed on {where}"
     if " for database " in text or " for schema " in text:
-        return f"permission denied on {where}: your login has no access to this project (its admin gives it with " \
+        return (
+            f"permission denied on {where}: your login has no access to this project (its admin gives it with "
             "'annotator server add-user NAME --role ...')"
+        )
     table = text.rsplit(" ", 1)[-1].strip('"') if " table " in text or " sequence " in text else "this data"
     if "row-level security" in text:
         return (

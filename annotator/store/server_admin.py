@@ -132,13 +132,13 @@ def _init(conn: Connection) -> dict[str, str]:
             SET search_path = pg_catalog AS $$
             SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                            JOIN pg_roles u ON u.oid = m.member
-                           WHERE u.rolname = current_user AND g.rolname = {_literal(groups['curator'])}) $$""",
+                           WHERE u.rolname = current_user AND g.rolname = {_literal(groups["curator"])}) $$""",
         """CREATE OR REPLACE FUNCTION annotator_may_write(owner integer) RETURNS boolean LANGUAGE sql STABLE AS $$
             SELECT NOT annotator_restricted() OR EXISTS (
                 SELECT 1 FROM annotators a WHERE a.id = owner
                 AND (a.name = current_user OR (a.kind = 'gold' AND annotator_is_curator()))) $$""",
         f"""CREATE OR REPLACE FUNCTION annotator_row_owner(tbl text, r jsonb) RETURNS integer LANGUAGE sql STABLE
-            AS $$ SELECT CASE tbl {' '.join(f"WHEN '{t}' THEN {expr}" for t, expr in OWNED_TABLES.items())}
+            AS $$ SELECT CASE tbl {" ".join(f"WHEN '{t}' THEN {expr}" for t, expr in OWNED_TABLES.items())}
             END $$""",
         """CREATE OR REPLACE FUNCTION annotator_guard() RETURNS trigger LANGUAGE plpgsql AS $$
             DECLARE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -130,8 +131,8 @@ def fill_labels(window: MainWindow) -> None:
         if subtypes:
             sub_menu = menu.addMenu(f"{lab.name.replace('_', ' ')} as…")
             for sub in subtypes:
-                window.add_action(sub_menu, sub.name.replace("_", " "),
-                                  lambda n=lab.name, s=sub.name: window.apply_label(n, s), sub.shortcut or None)  # fmt: skip
+                apply = partial(window.apply_label, lab.name, sub.name)
+                window.add_action(sub_menu, sub.name.replace("_", " "), apply, sub.shortcut or None)
 
 
 def _delete_current(window: MainWindow) -> None:
@@ -177,8 +178,12 @@ def _fill_colleagues(window: MainWindow, menu: QMenu) -> None:
         action = menu.addAction(name)
         action.setCheckable(True)
         action.setChecked(name in shown)
-        action.toggled.connect(lambda on, n=name: window.show_colleagues(
-            sorted((set(window.session.colleagues) | {n}) if on else (set(window.session.colleagues) - {n}))))  # fmt: skip
+        action.toggled.connect(lambda on, n=name: _toggle_colleague(window, n, on))
+
+
+def _toggle_colleague(window: MainWindow, name: str, shown: bool) -> None:
+    colleagues = set(window.session.colleagues)
+    window.show_colleagues(sorted(colleagues | {name} if shown else colleagues - {name}))
 
 
 def _switch(window: MainWindow) -> None:

@@ -22,7 +22,7 @@ def run(*args: str, env_home: Path, check: bool = True) -> subprocess.CompletedP
 
 def test_import_then_list_shows_the_document_with_its_hash(tmp_path) -> None:
     article = tmp_path / "article.txt"
-    article.write_bytes("Minister resigns\r\n\r\nThe minister resigned on Friday.\r\n".encode())
+    article.write_bytes(b"Minister resigns\r\n\r\nThe minister resigned on Friday.\r\n")
     out = run("import", str(article), env_home=tmp_path)
     assert "1 imported, 0 duplicates skipped, 0 failed" in out.stdout
     listed = json.loads(run("list", "--json", env_home=tmp_path).stdout)
@@ -46,7 +46,9 @@ def test_show_prints_text_and_annotations_as_json(tmp_path) -> None:
     from annotator.services.samples import samples_path
 
     run("import", str(samples_path()), env_home=tmp_path)
-    shown = json.loads(run("show", "Refugee housing plan splits Riverside residents", "--json", env_home=tmp_path).stdout)
+    shown = json.loads(
+        run("show", "Refugee housing plan splits Riverside residents", "--json", env_home=tmp_path).stdout
+    )
     assert shown["text"].startswith("Refugee housing plan splits Riverside residents\r\n")
     for ann in shown["annotations"]:
         assert ["".join(shown["text"][s:e]) for s, e in ann["fragments"]] == ann["text"]
@@ -58,7 +60,9 @@ def test_user_errors_are_one_line_without_traceback(tmp_path) -> None:
     not_db.write_text("hello " * 100)
     out = run("--db", str(not_db), "list", env_home=tmp_path, check=False)
     assert out.returncode == 2
-    assert out.stderr.strip() == f"annotator: {not_db} is not a database file (it does not start with the SQLite header)"
+    assert (
+        out.stderr.strip() == f"annotator: {not_db} is not a database file (it does not start with the SQLite header)"
+    )
     out = run("show", "nope", env_home=tmp_path, check=False)
     assert out.returncode == 2 and "Traceback" not in out.stderr and "no document matches 'nope'" in out.stderr
 
@@ -77,7 +81,9 @@ def test_export_native_jsonl_round_trips(tmp_path) -> None:
 
     run("import", str(samples_path()), env_home=tmp_path)
     out = tmp_path / "out.jsonl"
-    assert "5 documents, 71 annotations" in run("export", "--format", "jsonl", "--out", str(out), env_home=tmp_path).stdout
+    assert (
+        "5 documents, 71 annotations" in run("export", "--format", "jsonl", "--out", str(out), env_home=tmp_path).stdout
+    )
     again = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     original = [json.loads(line) for line in samples_path().read_text(encoding="utf-8").splitlines()]
     key = lambda a: a["id"]  # noqa: E731

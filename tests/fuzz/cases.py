@@ -71,7 +71,7 @@ def _hand(name: str) -> Callable[[Callable[[Path], Path]], Callable[[Path], Path
 @_hand("articles-csv")
 def _articles_csv(folder: Path) -> Path:
     path = folder / "articles.csv"
-    rows = ['title,outlet,text', '"Taxes",Daily,"The minister said taxes will rise."', 'B,Weekly,"Critics, ""unfair"""']
+    rows = ["title,outlet,text", '"Taxes",Daily,"The minister said taxes will rise."', 'B,Weekly,"Critics, ""unfair"""']
     path.write_text("\n".join(rows) + "\n")
     return path
 
@@ -250,8 +250,18 @@ def structure(data: bytes, rng: random.Random) -> bytes:
 
 MUTATIONS: dict[str, Mutation] = {
     f.__name__: f
-    for f in (random_bytes, truncate, flip, wrong_encoding, invalid_utf8, huge_line, nul_bytes, numbers, span_text,
-              structure)  # fmt: skip
+    for f in (
+        random_bytes,
+        truncate,
+        flip,
+        wrong_encoding,
+        invalid_utf8,
+        huge_line,
+        nul_bytes,
+        numbers,
+        span_text,
+        structure,
+    )  # fmt: skip
 }
 
 
@@ -386,4 +396,3 @@ def _dump_changed(path: Path, before: bytes) -> bool:
         return _dump(snapshot) != _dump(path)
     finally:
         snapshot.unlink(missing_ok=True)
-

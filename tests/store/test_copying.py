@@ -57,7 +57,9 @@ def empty_pg():
 
 def test_sqlite_to_sqlite_keeps_everything(edited, tmp_path) -> None:
     counts = transfer.copy_project(edited.database.url.database, tmp_path / "copy.sqlite")
-    assert counts["annotations"] == 71 and counts["change_log"] == copying.table_counts(edited.database)["change_log"] > 5
+    assert (
+        counts["annotations"] == 71 and counts["change_log"] == copying.table_counts(edited.database)["change_log"] > 5
+    )
     copy = Project.open(tmp_path / "copy.sqlite")
     assert everything(copy) == everything(edited)
     assert copying.table_counts(copy.database) == copying.table_counts(edited.database)

@@ -94,7 +94,7 @@ def _snapshot(server: Server) -> list[tuple]:
     """Everything an access test might change, read as the admin."""
     return [
         *pg.execute(server.url, "SELECT uuid, annotator_id, label_id, note, version FROM annotations ORDER BY uuid"),
-        *pg.execute(server.url, "SELECT annotation_id, start, \"end\" FROM fragments ORDER BY 1, 2"),
+        *pg.execute(server.url, 'SELECT annotation_id, start, "end" FROM fragments ORDER BY 1, 2'),
         *pg.execute(server.url, "SELECT uuid FROM relations ORDER BY uuid"),
         *pg.execute(server.url, "SELECT document_id, annotator_id, status FROM document_status ORDER BY 1, 2"),
         *pg.execute(server.url, "SELECT uuid, title, version FROM documents ORDER BY uuid"),
@@ -232,9 +232,7 @@ def test_a_curator_writes_the_gold_layer_and_an_annotator_cannot(server, doc, bo
         "WHERE n.kind = 'gold'",
     )
     assert stored == [(gold.uuid, "gold", "gold")]
-    curators = pg.execute(
-        server.url, "SELECT n.name FROM adjudications d JOIN annotators n ON n.id = d.curator_id"
-    )
+    curators = pg.execute(server.url, "SELECT n.name FROM adjudications d JOIN annotators n ON n.id = d.curator_id")
     assert curators == [(carol,)]
     # a curator's own layer is theirs alone too: bob's annotation stays bob's
     with pytest.raises(StoreError, match="permission denied"):

@@ -36,8 +36,8 @@ def test_delete_restores_relations_on_undo(qtbot, setup) -> None:
     content = Annotation(doc.uuid, "alice", "attribution", (Fragment(15, 40),), "content")
     for ann in (source, content):
         commands.run(stack, commands.AddAnnotation(service, notify, ann))
-    commands.run(stack, commands.AddRelation(service, notify, Relation("attributed_to", content.uuid, source.uuid, "alice"),
-                                             doc.uuid))  # fmt: skip
+    link = Relation("attributed_to", content.uuid, source.uuid, "alice")
+    commands.run(stack, commands.AddRelation(service, notify, link, doc.uuid))
     commands.run(stack, commands.DeleteAnnotation(service, notify, source))
     assert service.relations(doc.uuid) == []
     stack.undo()

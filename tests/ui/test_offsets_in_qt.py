@@ -1,7 +1,6 @@
 """The offset map against the real QTextDocument: every stored offset lands on the same character in Qt."""
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from PySide6.QtGui import QTextDocument
 
 from annotator.core.offsets import OffsetMap

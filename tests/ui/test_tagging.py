@@ -51,7 +51,13 @@ def test_overlapping_and_nested_spans(qtbot, window, tricky_doc) -> None:
     view = window.reader.view
     block = view.document().findBlock(position)
     plan = segments(view.marks.marks_in_block(block.blockNumber()), block.position(), block.length() - 1)
-    assert [len(covering) for _, _, covering in plan] == [1, 2, 1, 2, 1]  # attribution holds "minister" and part of the claim
+    assert [len(covering) for _, _, covering in plan] == [
+        1,
+        2,
+        1,
+        2,
+        1,
+    ]  # attribution holds "minister" and part of the claim
     view.viewport().repaint()
     image = view.viewport().grab().toImage()
 

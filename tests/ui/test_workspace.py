@@ -115,7 +115,10 @@ def test_scheme_editor_adds_renames_and_recolours(qtbot, window, tricky_doc) -> 
     window.scheme_changed()
     select_text(window, "Critics")
     qtbot.keyClick(window.reader.view, Qt.Key.Key_H)
-    assert {a.label for a in Annotating(window.project, "alice").annotations(tricky_doc.uuid)} == {"evaluation", "hedge"}
+    assert {a.label for a in Annotating(window.project, "alice").annotations(tricky_doc.uuid)} == {
+        "evaluation",
+        "hedge",
+    }
 
 
 def test_scheme_editor_refuses_clashing_shortcuts(qtbot, window, monkeypatch) -> None:

@@ -225,9 +225,12 @@ class SchemeEditor(QDialog):
             if name and isinstance(kind, QComboBox):
                 attributes.append(AttributeDef(name, AttributeKind(kind.currentText()),
                                                tuple(c.strip() for c in choices.split(",") if c.strip())))  # fmt: skip
-        new = replace(old, name=self.name.text().strip(), colour=self.colour.text(), shortcut=self.shortcut.text().strip(),
-                      guideline=self.guideline.toPlainText(), scope=Scope(self.scope.currentText()) if old.parent is None else old.scope,
-                      attributes=tuple(attributes) if old.parent is None else old.attributes)  # fmt: skip
+        top = old.parent is None  # scope and attributes belong to a top label; a sub-type keeps its label's
+        new = replace(
+            old, name=self.name.text().strip(), colour=self.colour.text(), shortcut=self.shortcut.text().strip(),
+            guideline=self.guideline.toPlainText(), scope=Scope(self.scope.currentText()) if top else old.scope,
+            attributes=tuple(attributes) if top else old.attributes,
+        )  # fmt: skip
         self.labels[id(item)] = new
         item.setText(0, new.name)
         item.setText(1, new.shortcut)
