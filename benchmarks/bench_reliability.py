@@ -6,6 +6,7 @@ import logging
 import os
 import tempfile
 import time
+from functools import cache
 from pathlib import Path
 
 from benchmarks.registry import Measurement, figure
@@ -13,22 +14,13 @@ from benchmarks.registry import Measurement, figure
 CRASH_RUNS = 100
 
 
-def _crash() -> tuple[int, int, int, list[str]]:
+@cache  # two figures, one run
+def _crash_once() -> tuple[int, int, int, list[str]]:
     from tests.crash.harness import crash_runs
 
     with tempfile.TemporaryDirectory() as tmp:
         report = crash_runs(Path(tmp), CRASH_RUNS, seed=2024)
     return report.runs, len(report.lost_edits), report.reported_edits, report.problems
-
-
-_crash_result: tuple[int, int, int, list[str]] | None = None
-
-
-def _crash_once() -> tuple[int, int, int, list[str]]:
-    global _crash_result
-    if _crash_result is None:
-        _crash_result = _crash()
-    return _crash_result
 
 
 @figure("crash_runs", target="100 (SIGKILL at random moments)")
@@ -47,25 +39,21 @@ def crash_lost_edits_figure() -> Measurement:
 # -- fuzzing every importer -------------------------------------------------------------------------------
 
 FUZZ_CASES = int(os.environ.get("FUZZ_CASES", "10000"))
-_fuzz_result = None
 
 
+@cache  # two figures, one run
 def _fuzz_once():  # type: ignore[no-untyped-def]
-    global _fuzz_result
-    if _fuzz_result is None:
-        from tests.fuzz.cases import Fuzzer
+    from tests.fuzz.cases import Fuzzer
 
-        # pypdf logs a warning for each odd font encoding in a broken PDF: thousands of lines around the figures
-        logging.getLogger("pypdf").setLevel(logging.ERROR)
-
-        with tempfile.TemporaryDirectory() as tmp:
-            fuzzer = Fuzzer(Path(tmp), seed=3)
-            started = time.perf_counter()
-            for _ in range(FUZZ_CASES):
-                fuzzer.case()
-            fuzzer.close()
-            _fuzz_result = (fuzzer.result, time.perf_counter() - started)
-    return _fuzz_result
+    # pypdf logs a warning for each odd font encoding in a broken PDF: thousands of lines around the figures
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory() as tmp:
+        fuzzer = Fuzzer(Path(tmp), seed=3)
+        started = time.perf_counter()
+        for _ in range(FUZZ_CASES):
+            fuzzer.case()
+        fuzzer.close()
+        return fuzzer.result, time.perf_counter() - started
 
 
 @figure("fuzz_cases", target="10,000+ (every importer, generated bad input)")

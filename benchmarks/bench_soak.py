@@ -17,6 +17,7 @@ import statistics
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from benchmarks.registry import Measurement, figure
@@ -134,14 +135,9 @@ def _edit(session, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
         session.delete(rng.choice(mine))
 
 
-_result: SoakResult | None = None
-
-
+@cache  # two figures, one run
 def _soak_once() -> SoakResult:
-    global _result
-    if _result is None:
-        _result = soak()
-    return _result
+    return soak()
 
 
 @figure("soak_rss_growth_mb", target="< 50 MB over 50,000 edits")
