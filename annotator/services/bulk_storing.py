@@ -41,9 +41,7 @@ class SchemeCheck:
 
     def __call__(self, ann: Annotation, text_length: int) -> None:
         if ann.fragments and not ann.attributes and (ann.label, ann.subtype) in self.plain_spans:
-            for fragment in ann.fragments:  # the common case, checked with one look-up
-                if fragment.end > text_length:
-                    ann.check_within(text_length)  # raises with the message
+            ann.check_within(text_length)  # the common case: one look-up, then the bounds
             return
         scope = self.scope.get(ann.label)
         if scope is None:

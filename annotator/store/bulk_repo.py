@@ -72,7 +72,7 @@ def bulk_writes_done(session: Session) -> None:
         session.execute(text(f"PRAGMA cache_size = {SQLITE_DEFAULT_CACHE_SIZE}"))
 
 
-def import_entries(groups: list[DocumentAnnotations], stored: dict[str, int]) -> list[tuple[str, dict[str, Any]]]:
+def _import_entries(groups: list[DocumentAnnotations], stored: dict[str, int]) -> list[tuple[str, dict[str, Any]]]:
     """The change log's record of an import: one entry per document, listing the annotations it gained (the
     rows themselves hold their content). One entry per annotation, with a copy of each, made the log the largest
     part of a large import's writes: its index on entity ids takes them in random order."""
@@ -110,7 +110,7 @@ def insert_annotations(
     entries = [
         {"at": now, "actor": actor, "entity": "import", "entity_uuid": document, "action": "create",
          "document_uuid": document, "before": None, "after": after}
-        for document, after in import_entries(groups, ids)
+        for document, after in _import_entries(groups, ids)
     ]  # fmt: skip
     if entries:
         session.execute(insert(ChangeRow.__table__), entries)
