@@ -5,7 +5,7 @@ filter and view handles them. Each decision is one transaction that writes the g
 adjudication record (curator, time, decision, the source annotations it was made from, the reason) and the
 change log together. A decided unit is one whose candidates appear in a record's sources; bulk actions skip
 decided units, so running them twice changes nothing. A decision can be revoked (gold annotation and record
-removed, both logged).
+removed, both logged). A relation between candidates comes into the gold layer once both its ends are in it.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.errors import InputError, NotFound
-from annotator.core.model import Annotation, AnnotatorKind, Fragment, annotation_to_dict
+from annotator.core.model import Annotation, AnnotatorKind, Fragment, Relation, annotation_to_dict, relation_to_dict
 from annotator.review import adjudication as rules
 from annotator.review.adjudication import GOLD, AdjudicationRecord, Decision
 from annotator.review.alignment import AlignedUnit, align
-from annotator.services.annotating import store_annotation
+from annotator.services.annotating import store_annotation, store_relation
 from annotator.services.project import Change, Project
 from annotator.services.review import CODED
 from annotator.store import repo, review_repo
@@ -172,6 +172,9 @@ class Adjudication:
                 raise NotFound(f"no adjudication {record_uuid}")
             if record.gold_annotation and repo.annotation_exists(session, record.gold_annotation):
                 gold = repo.get_annotation(session, record.gold_annotation)
+                for rel in repo.relations_touching(session, gold.uuid):  # they go with it
+                    repo.log_change(session, self.curator, "relation", rel.uuid, "delete", gold.document,
+                                    relation_to_dict(rel), None)  # fmt: skip
                 session.delete(repo.annotation_row(session, gold.uuid))
                 repo.log_change(session, self.curator, "annotation", gold.uuid, "delete", gold.document,
                                 annotation_to_dict(gold), None)  # fmt: skip
@@ -256,6 +259,26 @@ class Adjudication:
         repo.annotator_id(session, GOLD, kind=AnnotatorKind.GOLD)
         store_annotation(self.project, session, gold, self.curator)
         self._record(session, gold.uuid, sources, decision, reason, gold.document)
+        self._carry_relations(session, gold)
+
+    def _carry_relations(self, session: Any, gold: Annotation) -> None:
+        """A candidates' relation (e.g. an attribution's content to its source) comes into the gold layer once
+        both its ends are decided into it, whichever was decided first; the same link is never made twice."""
+        gold_of = {
+            uuid: record.gold_annotation
+            for record in review_repo.adjudications(session, [gold.document])
+            if record.gold_annotation
+            for uuid in record.sources
+        }
+        relations = repo.relations_of(session, gold.document)
+        linked = {(r.type, r.source, r.target) for r in relations if r.annotator == GOLD}
+        for rel in relations:
+            ends = gold_of.get(rel.source), gold_of.get(rel.target)
+            link = (rel.type, *ends)
+            if rel.annotator != GOLD and gold.uuid in ends and None not in ends and ends[0] != ends[1]:
+                if link not in linked:
+                    store_relation(session, Relation(rel.type, *ends, GOLD), gold.document, self.curator)
+                    linked.add(link)
 
     def _record(self, session: Any, gold: str | None, sources: list[str], decision: Decision, reason: str,
                 document: str) -> AdjudicationRecord:  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.core.errors import InputError
-from annotator.core.model import Annotation, AnnotatorKind, Fragment
+from annotator.core.model import Annotation, AnnotatorKind, Document, Fragment, Relation
 from annotator.review.adjudication import Decision
 from annotator.services import documents, review
 from annotator.services.adjudication import Adjudication, gold_provenance, provenance
@@ -149,3 +149,49 @@ def test_gold_export_carries_its_provenance(sample_project, tmp_path) -> None:
         sample_project, "jsonl", tmp_path / "alice.jsonl", exporting.ExportFilter(annotators=["alice"])
     )
     assert not (tmp_path / "alice.provenance.json").exists() and not any("provenance" in n for n in plain.notes)
+
+
+def _attributions(project) -> tuple[str, dict[str, tuple[Annotation, Annotation]]]:
+    """alice and bob each mark the same source and content, linked."""
+    doc = Document("The minister said taxes will rise sharply next year.")
+    documents.add_document(project, doc, "alice")
+    links = {}
+    for who in ("alice", "bob"):
+        source = Annotation(doc.uuid, who, "attribution", (Fragment(0, 12),), "source")
+        content = Annotation(doc.uuid, who, "attribution", (Fragment(18, 51),), "content")
+        service = Annotating(project, who)
+        service.create(source)
+        service.create(content)
+        service.relate(Relation("attributed_to", content.uuid, source.uuid, who))
+        links[who] = (source, content)
+    return doc.uuid, links
+
+
+def _gold_links(project, doc: str) -> list[tuple[str, str, str]]:
+    relations = Annotating(project, "carla").relations(doc)
+    return [(r.type, r.source, r.target) for r in relations if r.annotator == "gold"]
+
+
+def test_a_relation_comes_into_gold_once_both_its_ends_are_decided_and_goes_with_a_revoke(project) -> None:
+    doc, links = _attributions(project)
+    (source, content), (others_source, others_content) = links["alice"], links["bob"]
+    curator = Adjudication(project, "carla")
+    gold_source = curator.accept(source.uuid, unit=[others_source.uuid])
+    assert _gold_links(project, doc) == []
+    record = curator.records([doc])[-1]
+    gold_content = curator.accept(content.uuid, unit=[others_content.uuid])
+    assert _gold_links(project, doc) == [("attributed_to", gold_content.uuid, gold_source.uuid)]
+    [link] = [r for r in Annotating(project, "carla").relations(doc) if r.annotator == "gold"]
+    curator.revoke(record.uuid)
+    assert _gold_links(project, doc) == []
+    with project.transaction() as session:
+        logged = [c for c in repo.changes(session, document=doc) if c.entity == "relation"]
+    assert (logged[0].action, logged[0].uuid, logged[0].actor) == ("delete", link.uuid, "carla")
+
+
+def test_agreed_links_come_into_gold_once(project) -> None:
+    doc, _links = _attributions(project)
+    Adjudication(project, "carla").accept_agreed(["alice", "bob"], [doc])
+    gold = {a.uuid: a for a in Adjudication(project, "carla").gold_annotations(doc)}
+    [(kind, content, source)] = _gold_links(project, doc)
+    assert (kind, gold[content].subtype, gold[source].subtype) == ("attributed_to", "content", "source")
