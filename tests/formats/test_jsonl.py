@@ -7,7 +7,6 @@ from importlib import resources
 
 import jsonschema
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from annotator.services import exporting
