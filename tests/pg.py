@@ -11,6 +11,8 @@ import queue
 import re
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import psycopg
@@ -124,3 +126,18 @@ def drop_orphans() -> None:
         pid = int(re.match(r"annotator_(?:test|tpl)_(\d+)_", name).group(1))  # type: ignore[union-attr]
         if pid != os.getpid() and not os.path.exists(f"/proc/{pid}"):
             drop_database(name)
+
+
+@contextmanager
+def server_away(url: str) -> Iterator[None]:
+    """The project's database stops answering, as when the server goes down or the network drops: its open
+    connections are cut and new ones refused, until the block ends."""
+    name = url.rsplit("/", 1)[1]
+    _admin(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(sql.Identifier(name)))
+    _admin(
+        sql.SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = {}").format(sql.Literal(name))
+    )
+    try:
+        yield
+    finally:
+        _admin(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(sql.Identifier(name)))

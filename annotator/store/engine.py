@@ -58,6 +58,13 @@ def make_engine(url: URL) -> Engine:
     return engine
 
 
+# what the PostgreSQL driver says when the server is down, the network dropped or the database refuses connections
+_UNREACHABLE = (
+    "could not connect", "connection failed", "server closed the connection", "terminating connection",
+    "not currently accepting connections", "could not receive data",
+)  # fmt: skip
+
+
 def describe_error(exc: BaseException, where: str) -> str:
     """One line a user can act on, from a DBAPI error."""
     text = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
@@ -74,7 +81,7 @@ def describe_error(exc: BaseException, where: str) -> str:
         return f"cannot open {where} (does the folder exist and is it writable?)"
     if "permission denied" in lowered or "row-level security" in lowered:  # server access control (server_admin)
         return _access_refused(text, where)
-    if "could not connect" in lowered or "connection" in lowered and "refused" in lowered:
+    if any(sign in lowered for sign in _UNREACHABLE) or "connection" in lowered and "refused" in lowered:
         return f"cannot reach the database server for {where}: {text}"
     return f"database error on {where}: {text}"
 

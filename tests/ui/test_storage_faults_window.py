@@ -13,6 +13,7 @@ from annotator.services.annotating import Annotating
 from annotator.services.project import Project
 from annotator.settings import Settings
 from annotator.ui.main_window import MainWindow
+from tests import pg
 from tests.store.faults import fill_disk, lock
 from tests.ui.conftest import open_new_document, select_text
 
@@ -161,3 +162,21 @@ def test_a_lasting_database_refusal_is_not_kept_for_retry(window, opened, warnin
     window.apply_label("claim")
     assert "UNIQUE constraint failed" in warnings[-1] and window.saved_label.text() == "Not saved"
     assert window.session.pending == [] and window.session.annotations == {}
+
+
+def test_a_server_that_goes_away_keeps_the_edit_and_saves_it_when_back(qtbot, pg_url, warnings) -> None:
+    project = Project.open(pg_url)
+    window = MainWindow(project, Settings(annotator="alice"))
+    qtbot.addWidget(window)
+    window.show()
+    doc = open_new_document(window, TEXT, "Taxes")
+    with pg.server_away(pg_url):
+        select_text(window, "taxes will rise")
+        window.apply_label("claim")
+        assert warnings and "cannot reach the database server" in warnings[0] and "kept" in warnings[0]
+        assert window.saved_label.text() == "Not saved" and window.session.annotations == {}
+        assert window.pending_label.text() == "1 edit waiting to be saved"
+    assert window.session.retry_pending() == 0
+    assert stored(project, doc) == ["claim"] and window.saved_label.text().startswith("Saved at")
+    window.close()
+    project.close()
