@@ -92,7 +92,7 @@ def document_history(project: Project, document: str) -> list[HistoryEntry]:
             and last[e.uuid].id == e.id
             and e.uuid not in live
             and e.before is not None,
-        )  # fmt: skip
+        )
         for e in entries
     ]
 

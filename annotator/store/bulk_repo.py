@@ -35,18 +35,18 @@ class DocumentAnnotations(NamedTuple):
 
 
 def existing_annotations(session: Session, uuids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(uuids), CHUNK):
-        chunk = list(uuids[start : start + CHUNK])
-        found.update(session.scalars(select(AnnotationRow.uuid).where(AnnotationRow.uuid.in_(chunk))))
-    return found
+    return _existing(session, AnnotationRow.uuid, uuids)
 
 
 def existing_relations(session: Session, uuids: Sequence[str]) -> set[str]:
+    return _existing(session, RelationRow.uuid, uuids)
+
+
+def _existing(session: Session, column: Any, uuids: Sequence[str]) -> set[str]:
+    """The uuids already stored in column, asked CHUNK at a time."""
     found: set[str] = set()
     for start in range(0, len(uuids), CHUNK):
-        chunk = list(uuids[start : start + CHUNK])
-        found.update(session.scalars(select(RelationRow.uuid).where(RelationRow.uuid.in_(chunk))))
+        found.update(session.scalars(select(column).where(column.in_(list(uuids[start : start + CHUNK])))))
     return found
 
 

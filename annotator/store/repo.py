@@ -299,11 +299,6 @@ def _utc(value: Any) -> datetime:
 # -- relations -------------------------------------------------------------------------------------------
 
 
-def relation_exists(session: Session, uuid: str) -> bool:
-    session.flush()  # relations added earlier in this transaction count too
-    return session.scalar(select(RelationRow.id).where(RelationRow.uuid == uuid)) is not None
-
-
 def insert_relation(session: Session, rel: Relation) -> None:
     source, target = annotation_row(session, rel.source), annotation_row(session, rel.target)
     session.add(
