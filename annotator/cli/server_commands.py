@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+from contextlib import closing
 from typing import Any
 
 from annotator.cli.main import database_url, print_json
@@ -49,11 +50,8 @@ def _open(args: argparse.Namespace) -> Project:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    project = _open(args)
-    try:
+    with closing(_open(args)) as project:
         groups = server_admin.init_access(project.database.engine)
-    finally:
-        project.close()
     print(f"access control is set up on {project.where}")
     for role, group in groups.items():
         print(f"  {role:9s} group role {group}: {ROLE_HELP[role]}")
@@ -67,22 +65,16 @@ def cmd_add_user(args: argparse.Namespace) -> int:
         password = getpass.getpass(f"password for {args.name}: ")
         if password != getpass.getpass("again: "):
             raise InputError("the two passwords differ; nothing was changed")
-    project = _open(args)
-    try:
+    with closing(_open(args)) as project:
         new = server_admin.add_user(project.database.engine, args.name, args.role, password)
-    finally:
-        project.close()
     print(f"{'created login' if new else 'login'} {args.name}: {args.role} on {project.where}")
     print(f"they open the project with --db pointing at this database as user {args.name}, and annotate as {args.name}")
     return 0
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    project = _open(args)
-    try:
+    with closing(_open(args)) as project:
         found = server_admin.users(project.database.engine)
-    finally:
-        project.close()
     if args.json:
         print_json([{"name": name, "role": role} for name, role in found])
         return 0
