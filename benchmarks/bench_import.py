@@ -56,7 +56,7 @@ def _raw_floor(folder: Path, rows: list[dict[str, str]]) -> float:
                 r["url"],
             )
             for r in rows
-        ),  # fmt: skip
+        ),
     )
     conn.commit()
     elapsed = time.perf_counter() - start

@@ -95,8 +95,12 @@ def _export(fmt: str, suffix: str) -> Measurement:
         project.close()
         assert report.annotations == DOCUMENTS * PER_DOCUMENT, report
         floor = raw_floor(path)
-    return Measurement(value, floor, "sqlite3 SELECT + json.dumps per row, s",
-                       f"{report.annotations:,} annotations in {report.documents:,} documents")  # fmt: skip
+    return Measurement(
+        value,
+        floor,
+        "sqlite3 SELECT + json.dumps per row, s",
+        f"{report.annotations:,} annotations in {report.documents:,} documents",
+    )
 
 
 @figure("export_jsonl_1m_s", target="< 5 s")

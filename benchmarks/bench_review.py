@@ -27,8 +27,10 @@ def corpus_500x3(seed: int = 0) -> Corpus:
     for d in range(500):
         text = " ".join(WORDS[i] for i in rng.integers(0, len(WORDS), 420)) + "."
         n = len(text)
-        base = [(int(s), int(s + rng.integers(8, 120)), LABELS[int(rng.integers(0, len(LABELS)))])
-                for s in rng.integers(0, n - 130, 40)]  # fmt: skip
+        base = [
+            (int(s), int(s + rng.integers(8, 120)), LABELS[int(rng.integers(0, len(LABELS)))])
+            for s in rng.integers(0, n - 130, 40)
+        ]
         anns = []
         for who in annotators:
             for k, (s, e, label) in enumerate(base):
@@ -57,8 +59,12 @@ def agreement_500x3() -> Measurement:
     result = measure(Corpus(corpus.documents, corpus.annotators), LABELS)
     value = time.perf_counter() - start
     assert result["overall"]["alpha_u"] is not None
-    return Measurement(value, _sklearn_floor(corpus), "one scikit-learn Cohen's kappa on the same tokens, s",
-                       f"{result['tokens']} tokens, {len(corpus.spans)} spans; tokenizing included")  # fmt: skip
+    return Measurement(
+        value,
+        _sklearn_floor(corpus),
+        "one scikit-learn Cohen's kappa on the same tokens, s",
+        f"{result['tokens']} tokens, {len(corpus.spans)} spans; tokenizing included",
+    )
 
 
 @figure("bootstrap_1000_s", target="< 10 s")

@@ -103,9 +103,15 @@ def soak(edits: int = SOAK_EDITS, seed: int = 5) -> SoakResult:
         app.processEvents()
         project.close()
     return SoakResult(
-        edits, count, stored, rss_start, rss_end, statistics.mean(cpu[WARM_UP : WARM_UP + WINDOW]) * 1000,
-        statistics.mean(cpu[-WINDOW:]) * 1000, seconds,
-    )  # fmt: skip
+        edits,
+        count,
+        stored,
+        rss_start,
+        rss_end,
+        statistics.mean(cpu[WARM_UP : WARM_UP + WINDOW]) * 1000,
+        statistics.mean(cpu[-WINDOW:]) * 1000,
+        seconds,
+    )
 
 
 def _edit(session, rng: random.Random) -> None:  # type: ignore[no-untyped-def]

@@ -47,8 +47,11 @@ def register(commands: Any) -> None:
     p.add_argument("--out", required=True, help="output file or folder")
     p.add_argument("--annotators", help="comma-separated annotator names (default: all)")
     p.add_argument("--labels", help="comma-separated labels, 'claim' or 'claim/statistical' (default: all)")
-    p.add_argument("--status", help="keep documents in these states for the chosen annotators: "
-                   "comma-separated not_started, in_progress, done (default: all)")  # fmt: skip
+    p.add_argument(
+        "--status",
+        help="keep documents in these states for the chosen annotators: "
+        "comma-separated not_started, in_progress, done (default: all)",
+    )
     p.add_argument("--collections", help="comma-separated collection names (default: all documents)")
     p.add_argument("--gold-only", action="store_true", help="only the adjudicated (gold) annotations")
     p.set_defaults(handler=cmd_export)
@@ -73,9 +76,10 @@ def register(commands: Any) -> None:
     b.set_defaults(handler=cmd_db_backup)
     actions.add_parser("check", help="integrity and schema version check").set_defaults(handler=cmd_db_check)
     c = actions.add_parser(
-        "copy", help="copy a project to another database (SQLite <-> PostgreSQL), change log included",
+        "copy",
+        help="copy a project to another database (SQLite <-> PostgreSQL), change log included",
         description="Copy a whole project into a new, empty database: ids, scheme, statuses, gold and change log kept.",
-    )  # fmt: skip
+    )
     c.add_argument("--from", dest="source", metavar="URL", help="the project to copy (default: --db or the usual one)")
     c.add_argument("--to", dest="target", metavar="URL", required=True, help="an empty database (a file is created)")
     c.set_defaults(handler=cmd_db_copy)
@@ -163,7 +167,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "status": r.status.value,
                 }
                 for r in rows
-            ]  # fmt: skip
+            ]
         )
         return 0
     for r in rows:

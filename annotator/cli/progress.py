@@ -39,8 +39,10 @@ def print_report(report: ImportReport, collection: str | None = None, out: TextI
     out = out or sys.stdout
     for source, original in report.duplicates:
         title = report.titles.get(original, "")
-        print(f"duplicate skipped: {source} (same text as document {original[:8]}" + (f' "{title}")' if title else ")"),
-              file=out)  # fmt: skip
+        print(
+            f"duplicate skipped: {source} (same text as document {original[:8]}" + (f' "{title}")' if title else ")"),
+            file=out,
+        )
     for source, reason in report.failed:
         print(f"failed: {reason}" if source in reason else f"failed: {source}: {reason}", file=out)
     for note in report.notes:

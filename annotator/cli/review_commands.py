@@ -15,8 +15,15 @@ from annotator.services.adjudication import Adjudication, provenance
 from annotator.services.merging import merge_database
 from annotator.services.project import Project
 
-SHORT = {"cohen_kappa": "kappa", "fleiss_kappa": "fleiss", "krippendorff_alpha": "alpha", "alpha_u": "alpha_u",
-         "f1_exact": "F1 exact", "f1_relaxed": "F1 relaxed", "observed_agreement": "agree"}  # fmt: skip
+SHORT = {
+    "cohen_kappa": "kappa",
+    "fleiss_kappa": "fleiss",
+    "krippendorff_alpha": "alpha",
+    "alpha_u": "alpha_u",
+    "f1_exact": "F1 exact",
+    "f1_relaxed": "F1 relaxed",
+    "observed_agreement": "agree",
+}
 
 
 def _names(values: list[str] | None) -> list[str] | None:
@@ -28,9 +35,11 @@ def _names(values: list[str] | None) -> list[str] | None:
 
 def register(commands: Any) -> None:
     p = commands.add_parser(
-        "agreement", help="inter-annotator agreement", description="Measure agreement between annotators: Cohen's "
+        "agreement",
+        help="inter-annotator agreement",
+        description="Measure agreement between annotators: Cohen's "
         "and Fleiss' kappa and Krippendorff's alpha on tokens, unitizing alpha on characters, span F1.",
-    )  # fmt: skip
+    )
     p.add_argument("--annotators", nargs="+", metavar="NAME", help="who to compare (default: everyone but gold)")
     p.add_argument("--labels", nargs="+", metavar="LABEL", help="labels to measure (default: all of the scheme)")
     p.add_argument("--documents", nargs="+", metavar="DOC", help="document ids, id prefixes or exact titles")
@@ -39,13 +48,20 @@ def register(commands: Any) -> None:
     p.add_argument("--bootstrap", type=int, default=0, metavar="N", help="95%% intervals from N resamples")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed of the resamples")
     p.add_argument("--subtypes", action="store_true", help="compare label/sub-type instead of labels")
-    p.add_argument("--alignment", choices=("overlap", "exact"), default="overlap",
-                   help="how spans are paired for the confusion matrix")  # fmt: skip
+    p.add_argument(
+        "--alignment",
+        choices=("overlap", "exact"),
+        default="overlap",
+        help="how spans are paired for the confusion matrix",
+    )
     p.add_argument("--report", metavar="DIR", help="also write the report (HTML, pictures, CSV, JSON) here")
     p.set_defaults(handler=cmd_agreement)
 
-    p = commands.add_parser("merge", help="merge another project database into this one",
-                            description="Merge OTHER.db into the project (a backup is taken first).")  # fmt: skip
+    p = commands.add_parser(
+        "merge",
+        help="merge another project database into this one",
+        description="Merge OTHER.db into the project (a backup is taken first).",
+    )
     p.add_argument("other", metavar="OTHER.db", help="the other project's SQLite file (it is not changed)")
     p.set_defaults(handler=cmd_merge)
 
@@ -80,10 +96,15 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         raise InputError("--bootstrap takes a number of resamples, 0 or more")
     project = _open(args)
     options = review.AgreementOptions(
-        annotators=_names(args.annotators), labels=_names(args.labels),
-        documents=_documents(project, args.documents), by=args.by, bootstrap=args.bootstrap, seed=args.seed,
-        subtypes=args.subtypes, alignment=args.alignment,
-    )  # fmt: skip
+        annotators=_names(args.annotators),
+        labels=_names(args.labels),
+        documents=_documents(project, args.documents),
+        by=args.by,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        subtypes=args.subtypes,
+        alignment=args.alignment,
+    )
     result = review.agreement(project, options)
     if args.report:
         paths = review.write_report(result, Path(args.report))
@@ -111,8 +132,10 @@ def _table(title: str, rows: dict[str, dict[str, Any]], measures: tuple[str, ...
     header = [title, *(SHORT[m] for m in measures)]
     body = [[name, *(_cell(block, m) for m in measures)] for name, block in rows.items()]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
-             for r in [header, *body]]  # fmt: skip
+    lines = [
+        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        for r in [header, *body]
+    ]
     notes = []
     for name, block in rows.items():
         by_reason: dict[str, list[str]] = {}
@@ -126,8 +149,10 @@ def _table(title: str, rows: dict[str, dict[str, Any]], measures: tuple[str, ...
 
 def _print_result(result: dict[str, Any], brief: bool = False) -> None:
     if not brief:
-        print(f"annotators: {', '.join(result['annotators'])} · documents: {result['documents']} "
-              f"(coded by all: {result['documents_coded_by_all']}) · tokens: {result['tokens']}")  # fmt: skip
+        print(
+            f"annotators: {', '.join(result['annotators'])} · documents: {result['documents']} "
+            f"(coded by all: {result['documents_coded_by_all']}) · tokens: {result['tokens']}"
+        )
     rows = {"overall": result["overall"], **result["by_label"]}
     print("\n".join(_table("label", rows, MEASURES)))
     if brief:
@@ -135,8 +160,9 @@ def _print_result(result: dict[str, Any], brief: bool = False) -> None:
     if result["pairs"]:
         pairs = {" × ".join(p["annotators"]): p for p in result["pairs"]}
         print()
-        print("\n".join(_table("pair", pairs, ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact",
-                                               "f1_relaxed"))))  # fmt: skip
+        print(
+            "\n".join(_table("pair", pairs, ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed")))
+        )
     if result["document_level"]:
         print()
         measures = ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "observed_agreement")

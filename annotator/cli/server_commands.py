@@ -34,8 +34,12 @@ def register(commands: Any) -> None:
     a.set_defaults(handler=cmd_init)
     a = actions.add_parser("add-user", help="give a person (a server login, created if new) a role on the project")
     a.add_argument("name", metavar="NAME", help="the login, which is also their annotator name")
-    a.add_argument("--role", required=True, choices=server_admin.ROLES,
-                   help="; ".join(f"{role}: {text}" for role, text in ROLE_HELP.items()))  # fmt: skip
+    a.add_argument(
+        "--role",
+        required=True,
+        choices=server_admin.ROLES,
+        help="; ".join(f"{role}: {text}" for role, text in ROLE_HELP.items()),
+    )
     a.add_argument("--password", action="store_true", help="ask for a password to set (servers without trust auth)")
     a.set_defaults(handler=cmd_add_user)
     a = actions.add_parser("users", help="list who has which role on the project")

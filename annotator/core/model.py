@@ -145,19 +145,41 @@ def stored_fragment(start: int, end: int) -> Fragment:
 
 
 def stored_annotation(
-    document: str, annotator: str, label: str, fragments: tuple[Fragment, ...], subtype: str | None,
-    attributes: dict[str, AttributeValue], note: str, origin: Origin, uuid: str, created: datetime,
-    modified: datetime, version: int,
-) -> Annotation:  # fmt: skip
+    document: str,
+    annotator: str,
+    label: str,
+    fragments: tuple[Fragment, ...],
+    subtype: str | None,
+    attributes: dict[str, AttributeValue],
+    note: str,
+    origin: Origin,
+    uuid: str,
+    created: datetime,
+    modified: datetime,
+    version: int,
+) -> Annotation:
     """An Annotation as stored, equal to the one the constructor makes from the same values."""
     if len(fragments) > 1:
         fragments = tuple(sorted(fragments))
     ann = _new(Annotation)
-    _set_attribute(ann, "__dict__", {
-        "document": document, "annotator": annotator, "label": label, "fragments": fragments, "subtype": subtype,
-        "attributes": attributes, "note": note, "origin": origin, "uuid": uuid, "created": created,
-        "modified": modified, "version": version,
-    })  # fmt: skip
+    _set_attribute(
+        ann,
+        "__dict__",
+        {
+            "document": document,
+            "annotator": annotator,
+            "label": label,
+            "fragments": fragments,
+            "subtype": subtype,
+            "attributes": attributes,
+            "note": note,
+            "origin": origin,
+            "uuid": uuid,
+            "created": created,
+            "modified": modified,
+            "version": version,
+        },
+    )
     return ann
 
 
@@ -207,25 +229,44 @@ class ChangeEntry:
 
 def annotation_to_dict(ann: Annotation) -> dict[str, Any]:
     return {
-        "uuid": ann.uuid, "document": ann.document, "annotator": ann.annotator, "label": ann.label,
-        "subtype": ann.subtype, "fragments": [[f.start, f.end] for f in ann.fragments],
-        "attributes": dict(ann.attributes), "note": ann.note, "origin": ann.origin.value,
-        "created": ann.created.isoformat(), "modified": ann.modified.isoformat(), "version": ann.version,
-    }  # fmt: skip
+        "uuid": ann.uuid,
+        "document": ann.document,
+        "annotator": ann.annotator,
+        "label": ann.label,
+        "subtype": ann.subtype,
+        "fragments": [[f.start, f.end] for f in ann.fragments],
+        "attributes": dict(ann.attributes),
+        "note": ann.note,
+        "origin": ann.origin.value,
+        "created": ann.created.isoformat(),
+        "modified": ann.modified.isoformat(),
+        "version": ann.version,
+    }
 
 
 def annotation_from_dict(data: dict[str, Any]) -> Annotation:
     return Annotation(
-        uuid=data["uuid"], document=data["document"], annotator=data["annotator"], label=data["label"],
-        subtype=data.get("subtype"), fragments=tuple(Fragment(s, e) for s, e in data.get("fragments", ())),
-        attributes=dict(data.get("attributes", {})), note=data.get("note", ""),
-        origin=Origin(data.get("origin", "manual")), created=datetime.fromisoformat(data["created"]),
-        modified=datetime.fromisoformat(data["modified"]), version=int(data.get("version", 1)),
-    )  # fmt: skip
+        uuid=data["uuid"],
+        document=data["document"],
+        annotator=data["annotator"],
+        label=data["label"],
+        subtype=data.get("subtype"),
+        fragments=tuple(Fragment(s, e) for s, e in data.get("fragments", ())),
+        attributes=dict(data.get("attributes", {})),
+        note=data.get("note", ""),
+        origin=Origin(data.get("origin", "manual")),
+        created=datetime.fromisoformat(data["created"]),
+        modified=datetime.fromisoformat(data["modified"]),
+        version=int(data.get("version", 1)),
+    )
 
 
 def relation_to_dict(rel: Relation) -> dict[str, Any]:
     return {
-        "uuid": rel.uuid, "type": rel.type, "source": rel.source, "target": rel.target,
-        "annotator": rel.annotator, "created": rel.created.isoformat(),
-    }  # fmt: skip
+        "uuid": rel.uuid,
+        "type": rel.type,
+        "source": rel.source,
+        "target": rel.target,
+        "annotator": rel.annotator,
+        "created": rel.created.isoformat(),
+    }

@@ -57,9 +57,15 @@ def imported(
     label, subtype = split_label(name)
     frags = tuple(sorted(fragments))
     return Annotation(
-        document=doc.uuid, annotator=annotator, label=label, subtype=subtype, fragments=frags,
-        origin=Origin.IMPORTED, uuid=ids(annotator, name, frags), **fields,
-    )  # fmt: skip
+        document=doc.uuid,
+        annotator=annotator,
+        label=label,
+        subtype=subtype,
+        fragments=frags,
+        origin=Origin.IMPORTED,
+        uuid=ids(annotator, name, frags),
+        **fields,
+    )
 
 
 def fragment(text: str, start: int, end: int, expected: str | None, path: str, line: int | None) -> Fragment:

@@ -34,9 +34,14 @@ from annotator.formats.registry import DocumentBundle, ReadOptions, reader
 OUTLETS = {"fox": "Fox News", "nyt": "The New York Times", "hpo": "HuffPost"}
 BIAS = {"lex": "lexical", "inf": "informational"}
 _ATTRIBUTES = {
-    "polarity": "polarity", "aim": "aim", "target": "target", "quote": "quote", "speaker": "speaker",
-    "indirect-target-name": "indirect_target", "indirect-ally-opponent-sentiment": "indirect_sentiment",
-}  # fmt: skip
+    "polarity": "polarity",
+    "aim": "aim",
+    "target": "target",
+    "quote": "quote",
+    "speaker": "speaker",
+    "indirect-target-name": "indirect_target",
+    "indirect-ally-opponent-sentiment": "indirect_sentiment",
+}
 
 
 def _sniff(path: Path, head: bytes) -> bool:
@@ -104,10 +109,14 @@ def read_article(article_path: Path, ann_path: Path | None, options: ReadOptions
     source = str(article.get("source", "")).lower()
     keep = ("uuid", "triplet-uuid", "main-event", "main-entities", "keywords", "word-count", "source")
     doc = Document(
-        text=text, title=str(article.get("title", "")), newline="lf", source=str(article.get("url") or article_path),
-        outlet=OUTLETS.get(source, source), published=str(article.get("date", "")),
+        text=text,
+        title=str(article.get("title", "")),
+        newline="lf",
+        source=str(article.get("url") or article_path),
+        outlet=OUTLETS.get(source, source),
+        published=str(article.get("date", "")),
         metadata={"basil": {k: article[k] for k in keep if k in article}},
-    )  # fmt: skip
+    )
     if ann_path is None:
         options.extra.setdefault("notes", []).append(f"{article_path}: no annotation file found; text only")
         return DocumentBundle(doc)

@@ -63,9 +63,13 @@ def read_pair(txt: Path, ann_path: Path, options: ReadOptions) -> DocumentBundle
         raise InputError(f"the text {txt.name} that this .ann annotates is missing", str(ann_path))
     text, encoding = read_text(txt)
     doc = Document(
-        text=text, title=title_from(text, txt.stem), encoding=encoding, newline=newline_style(text),
-        source=str(txt), metadata={"brat": {"name": txt.stem}},
-    )  # fmt: skip
+        text=text,
+        title=title_from(text, txt.stem),
+        encoding=encoding,
+        newline=newline_style(text),
+        source=str(txt),
+        metadata={"brat": {"name": txt.stem}},
+    )
     annotator = options.annotator or ann_path.parent.name or "brat"
     lines = _lines(ann_path) if ann_path.exists() else []
     return _parse(doc, annotator, lines, str(ann_path), options)
@@ -139,9 +143,14 @@ def _parse(doc: Document, annotator: str, lines: list[str], where: str, options:
     for key, fields in spans.items():
         name = fields["label"] + (f"/{fields['subtype']}" if fields.get("subtype") else "")
         annotations[key] = imported(
-            doc, ids, annotator, name, fields["fragments"], attributes=fields["attributes"],
+            doc,
+            ids,
+            annotator,
+            name,
+            fields["fragments"],
+            attributes=fields["attributes"],
             note="\n".join(fields["notes"]),
-        )  # fmt: skip
+        )
     relations = []
     for kind, source, target, number in links:
         source, target = triggers.get(source, source), triggers.get(target, target)

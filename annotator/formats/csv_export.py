@@ -23,9 +23,20 @@ from annotator.formats.registry import DocumentBundle, WriteOptions, writer
 
 DOCUMENT_COLUMNS = ["document_id", "title", "outlet", "author", "published", "language", "source", "metadata"]
 ANNOTATION_COLUMNS = [
-    "annotation_id", "annotator", "label", "subtype", "start", "end", "fragments", "text", "sentence", "note",
-    "origin", "created", "modified",
-]  # fmt: skip
+    "annotation_id",
+    "annotator",
+    "label",
+    "subtype",
+    "start",
+    "end",
+    "fragments",
+    "text",
+    "sentence",
+    "note",
+    "origin",
+    "created",
+    "modified",
+]
 
 
 def attribute_names(scheme: Scheme | None) -> list[str]:
@@ -75,7 +86,7 @@ def write_csv(bundles: Iterable[DocumentBundle], path: Path, options: WriteOptio
                         ann.origin.value,
                         ann.created.isoformat(),
                         ann.modified.isoformat(),
-                    ]  # fmt: skip
+                    ]
                     + [_cell(ann.attributes.get(a)) for a in attributes]
                     + [json.dumps(other, ensure_ascii=False) if other else ""]
                 )
@@ -163,9 +174,11 @@ def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Pat
                 checked.append(head)
             together = "\n".join(checked)
             if (
-                together.count(",") == 6 * len(checked) and together.count("\n") == len(checked) - 1
-                and '"' not in together and "\r" not in together
-            ):  # fmt: skip
+                together.count(",") == 6 * len(checked)
+                and together.count("\n") == len(checked) - 1
+                and '"' not in together
+                and "\r" not in together
+            ):
                 prefix = _document_prefix(doc)
                 f.write(prefix + ("\r\n" + prefix).join(lines) + "\r\n")
             else:

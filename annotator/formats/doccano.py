@@ -70,9 +70,12 @@ def _bundle(
     data: dict[str, Any], text: str, label_key: str, options: ReadOptions, where: str, line: int
 ) -> DocumentBundle:
     doc = Document(
-        text=text, title=str(data.get("title") or title_from(text, f"line {line}")), newline=newline_style(text),
-        source=where, metadata={"doccano": {k: v for k, v in data.items() if k in ("id", "meta", "document_id")}},
-    )  # fmt: skip
+        text=text,
+        title=str(data.get("title") or title_from(text, f"line {line}")),
+        newline=newline_style(text),
+        source=where,
+        metadata={"doccano": {k: v for k, v in data.items() if k in ("id", "meta", "document_id")}},
+    )
     annotator = options.annotator or str(data.get("annotator") or data.get("user") or "doccano")
     ids = IdMaker(doc, "doccano")
     annotations: list[Annotation] = []
@@ -129,13 +132,20 @@ def write_doccano(bundles: Iterable[DocumentBundle], path: Path, options: WriteO
                     for ann in anns:
                         for frag in ann.fragments:
                             first.setdefault(ann.uuid, len(entities))
-                            entities.append({"id": len(entities), "start_offset": frag.start, "end_offset": frag.end,
-                                             "label": join_label(ann.label, ann.subtype)})  # fmt: skip
+                            entities.append(
+                                {
+                                    "id": len(entities),
+                                    "start_offset": frag.start,
+                                    "end_offset": frag.end,
+                                    "label": join_label(ann.label, ann.subtype),
+                                }
+                            )
                     record["entities"] = entities
                     record["relations"] = [
                         {"id": n, "from_id": first[r.source], "to_id": first[r.target], "type": r.type}
-                        for n, r in enumerate(relations) if r.source in first and r.target in first
-                    ]  # fmt: skip
+                        for n, r in enumerate(relations)
+                        if r.source in first and r.target in first
+                    ]
                 else:
                     record["label"] = [
                         [frag.start, frag.end, join_label(a.label, a.subtype)] for a in anns for frag in a.fragments

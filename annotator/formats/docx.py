@@ -48,10 +48,14 @@ def docx_text(document: Any) -> str:
 def _properties(document: Any) -> dict[str, str]:
     props = document.core_properties
     found = {
-        "title": props.title, "author": props.author, "subject": props.subject, "keywords": props.keywords,
-        "language": props.language, "created": props.created.isoformat() if props.created else "",
+        "title": props.title,
+        "author": props.author,
+        "subject": props.subject,
+        "keywords": props.keywords,
+        "language": props.language,
+        "created": props.created.isoformat() if props.created else "",
         "modified": props.modified.isoformat() if props.modified else "",
-    }  # fmt: skip
+    }
     return {key: str(value).strip() for key, value in found.items() if value and str(value).strip()}
 
 

@@ -36,27 +36,49 @@ _ORIGINS = {o.value: o for o in Origin}  # a dict look-up: Origin(value) costs m
 def bundle_to_json(bundle: DocumentBundle) -> dict[str, Any]:
     doc = bundle.document
     return {
-        "format": "media-annotator", "version": FORMAT_VERSION,
-        "id": doc.uuid, "title": doc.title, "text": doc.text, "sha256": doc.sha256, "encoding": doc.encoding,
-        "newline": doc.newline, "source": doc.source, "outlet": doc.outlet, "author": doc.author,
-        "published": doc.published, "language": doc.language, "metadata": doc.metadata,
+        "format": "media-annotator",
+        "version": FORMAT_VERSION,
+        "id": doc.uuid,
+        "title": doc.title,
+        "text": doc.text,
+        "sha256": doc.sha256,
+        "encoding": doc.encoding,
+        "newline": doc.newline,
+        "source": doc.source,
+        "outlet": doc.outlet,
+        "author": doc.author,
+        "published": doc.published,
+        "language": doc.language,
+        "metadata": doc.metadata,
         "created": doc.created.isoformat(),
         "annotations": [
             {
-                "id": a.uuid, "annotator": a.annotator, "label": a.label, "subtype": a.subtype,
+                "id": a.uuid,
+                "annotator": a.annotator,
+                "label": a.label,
+                "subtype": a.subtype,
                 "fragments": [{"start": f.start, "end": f.end, "text": f.covered(doc.text)} for f in a.fragments],
-                "attributes": a.attributes, "note": a.note, "origin": a.origin.value,
-                "created": a.created.isoformat(), "modified": a.modified.isoformat(),
+                "attributes": a.attributes,
+                "note": a.note,
+                "origin": a.origin.value,
+                "created": a.created.isoformat(),
+                "modified": a.modified.isoformat(),
             }
             for a in bundle.annotations
         ],
         "relations": [
-            {"id": r.uuid, "type": r.type, "from": r.source, "to": r.target, "annotator": r.annotator,
-             "created": r.created.isoformat()}
+            {
+                "id": r.uuid,
+                "type": r.type,
+                "from": r.source,
+                "to": r.target,
+                "annotator": r.annotator,
+                "created": r.created.isoformat(),
+            }
             for r in bundle.relations
         ],
         "status": {who: status.value for who, status in bundle.status.items()},
-    }  # fmt: skip
+    }
 
 
 def _time(value: Any) -> datetime:
@@ -82,13 +104,20 @@ def bundle_from_json(data: Any, options: ReadOptions) -> DocumentBundle:
     text = data["text"]
     try:
         doc = Document(
-            text=text, title=str(data.get("title", "")), uuid=_id(data.get("id") or Document("").uuid),
-            sha256=sha256_of(text), encoding=str(data.get("encoding", "utf-8")),
-            newline=str(data.get("newline") or newline_style(text)), source=str(data.get("source", "")),
-            outlet=str(data.get("outlet", "")), author=str(data.get("author", "")),
-            published=str(data.get("published", "")), language=str(data.get("language", "")),
-            metadata=dict(data.get("metadata") or {}), created=_time(data.get("created")),
-        )  # fmt: skip
+            text=text,
+            title=str(data.get("title", "")),
+            uuid=_id(data.get("id") or Document("").uuid),
+            sha256=sha256_of(text),
+            encoding=str(data.get("encoding", "utf-8")),
+            newline=str(data.get("newline") or newline_style(text)),
+            source=str(data.get("source", "")),
+            outlet=str(data.get("outlet", "")),
+            author=str(data.get("author", "")),
+            published=str(data.get("published", "")),
+            language=str(data.get("language", "")),
+            metadata=dict(data.get("metadata") or {}),
+            created=_time(data.get("created")),
+        )
         if data.get("sha256") and data["sha256"] != doc.sha256:
             raise InputError(f"the sha256 given for document {doc.uuid} does not match its text")
         annotations = [_annotation(doc, a, options) for a in data.get("annotations", ())]
@@ -100,7 +129,7 @@ def bundle_from_json(data: Any, options: ReadOptions) -> DocumentBundle:
                 annotator=options.annotator or str(r["annotator"]),
                 uuid=_id(r["id"]),
                 created=_time(r.get("created")),
-            )  # fmt: skip
+            )
             for r in data.get("relations", ())
         ]
         status = {who: Status(value) for who, value in (data.get("status") or {}).items()}
@@ -127,12 +156,19 @@ def _annotation(doc: Document, data: dict[str, Any], options: ReadOptions) -> An
         fragments.append(stored_fragment(start, end))  # checked above as Fragment() checks
     # stored_annotation makes what the constructor makes, minus its per-field cost: this runs per annotation
     return stored_annotation(
-        doc.uuid, options.annotator or str(data["annotator"]), str(data["label"]), tuple(fragments),
-        data.get("subtype") or None, dict(data.get("attributes") or {}), str(data.get("note", "")),
+        doc.uuid,
+        options.annotator or str(data["annotator"]),
+        str(data["label"]),
+        tuple(fragments),
+        data.get("subtype") or None,
+        dict(data.get("attributes") or {}),
+        str(data.get("note", "")),
         _ORIGINS.get(data.get("origin", "imported")) or Origin(data["origin"]),
-        _id(data.get("id") or Annotation("", "", "").uuid), _time(data.get("created")), _time(data.get("modified")),
+        _id(data.get("id") or Annotation("", "", "").uuid),
+        _time(data.get("created")),
+        _time(data.get("modified")),
         1,
-    )  # fmt: skip
+    )
 
 
 def _sniff(path: Path, head: bytes) -> bool:
@@ -171,25 +207,50 @@ def _record(bundle: DocumentBundle) -> dict[str, Any]:
     annotations = []
     append = annotations.append
     for a in bundle.annotations:
-        append({
-            "id": a.uuid, "annotator": a.annotator, "label": a.label, "subtype": a.subtype,
-            "fragments": [{"start": f.start, "end": f.end, "text": text[f.start : f.end]} for f in a.fragments],
-            "attributes": a.attributes, "note": a.note, "origin": a.origin.value, "created": a.created,
-            "modified": a.modified,
-        })  # fmt: skip
+        append(
+            {
+                "id": a.uuid,
+                "annotator": a.annotator,
+                "label": a.label,
+                "subtype": a.subtype,
+                "fragments": [{"start": f.start, "end": f.end, "text": text[f.start : f.end]} for f in a.fragments],
+                "attributes": a.attributes,
+                "note": a.note,
+                "origin": a.origin.value,
+                "created": a.created,
+                "modified": a.modified,
+            }
+        )
     return {
-        "format": "media-annotator", "version": FORMAT_VERSION,
-        "id": doc.uuid, "title": doc.title, "text": text, "sha256": doc.sha256, "encoding": doc.encoding,
-        "newline": doc.newline, "source": doc.source, "outlet": doc.outlet, "author": doc.author,
-        "published": doc.published, "language": doc.language, "metadata": doc.metadata, "created": doc.created,
+        "format": "media-annotator",
+        "version": FORMAT_VERSION,
+        "id": doc.uuid,
+        "title": doc.title,
+        "text": text,
+        "sha256": doc.sha256,
+        "encoding": doc.encoding,
+        "newline": doc.newline,
+        "source": doc.source,
+        "outlet": doc.outlet,
+        "author": doc.author,
+        "published": doc.published,
+        "language": doc.language,
+        "metadata": doc.metadata,
+        "created": doc.created,
         "annotations": annotations,
         "relations": [
-            {"id": r.uuid, "type": r.type, "from": r.source, "to": r.target, "annotator": r.annotator,
-             "created": r.created}
+            {
+                "id": r.uuid,
+                "type": r.type,
+                "from": r.source,
+                "to": r.target,
+                "annotator": r.annotator,
+                "created": r.created,
+            }
             for r in bundle.relations
         ],
         "status": {who: status.value for who, status in bundle.status.items()},
-    }  # fmt: skip
+    }
 
 
 @writer("jsonl", extensions=("jsonl",), description="Native JSONL (lossless)")
@@ -224,10 +285,20 @@ def write_prepared(records: Iterable[tuple[Document, list[Any], list[Relation], 
                     fragments = [{"start": start, "end": end, "text": text[start:end]}]
                 else:
                     fragments = [{"start": s, "end": e, "text": text[s:e]} for s, e in spans]
-                append({
-                    "id": uuid, "annotator": who, "label": label, "subtype": subtype, "fragments": fragments,
-                    "attributes": attrs, "note": note, "origin": origin, "created": created, "modified": modified,
-                })  # fmt: skip
+                append(
+                    {
+                        "id": uuid,
+                        "annotator": who,
+                        "label": label,
+                        "subtype": subtype,
+                        "fragments": fragments,
+                        "attributes": attrs,
+                        "note": note,
+                        "origin": origin,
+                        "created": created,
+                        "modified": modified,
+                    }
+                )
             record["annotations"] = written
             f.write(dumps(record, option=newline))
             documents += 1

@@ -93,11 +93,15 @@ class _Where:
 def _task(task: dict[str, Any], text: str, options: ReadOptions, where: _Where, notes: list[str]) -> DocumentBundle:
     data = task["data"]
     doc = Document(
-        text=text, title=str(data.get("title") or title_from(text, f"task {where.index + 1}")),
-        newline=newline_style(text), source=where.path, outlet=str(data.get("outlet", "")),
-        author=str(data.get("author", "")), published=str(data.get("published", "")),
+        text=text,
+        title=str(data.get("title") or title_from(text, f"task {where.index + 1}")),
+        newline=newline_style(text),
+        source=where.path,
+        outlet=str(data.get("outlet", "")),
+        author=str(data.get("author", "")),
+        published=str(data.get("published", "")),
         metadata={"labelstudio": {"task": task.get("id")}},
-    )  # fmt: skip
+    )
     ids = IdMaker(doc, "labelstudio")
     annotations: list[Annotation] = []
     relations: list[Relation] = []
@@ -155,9 +159,14 @@ def _results(
     for rid in order:
         region = regions[rid]
         annotations[rid] = imported(
-            doc, ids, annotator, region["label"], region["fragments"], attributes=region["attributes"],
+            doc,
+            ids,
+            annotator,
+            region["label"],
+            region["fragments"],
+            attributes=region["attributes"],
             note=region["note"],
-        )  # fmt: skip
+        )
     for label, choice in document_level:
         name = label if choice == label else join_label(label, choice)
         annotations[f"doc:{name}"] = imported(doc, ids, annotator, name, [])
@@ -239,11 +248,24 @@ def _task_json(bundle: DocumentBundle, number: int) -> dict[str, Any]:
         mine = {a.uuid for a in anns}
         for rel in bundle.relations:
             if rel.source in mine and rel.target in mine:
-                results.append({"from_id": rel.source, "to_id": rel.target, "type": "relation", "direction": "right",
-                                "labels": [rel.type]})  # fmt: skip
+                results.append(
+                    {
+                        "from_id": rel.source,
+                        "to_id": rel.target,
+                        "type": "relation",
+                        "direction": "right",
+                        "labels": [rel.type],
+                    }
+                )
         entries.append({"created_username": annotator, "result": results})
-    data = {"text": doc.text, "title": doc.title, "document_id": doc.uuid, "outlet": doc.outlet, "author": doc.author,
-            "published": doc.published}  # fmt: skip
+    data = {
+        "text": doc.text,
+        "title": doc.title,
+        "document_id": doc.uuid,
+        "outlet": doc.outlet,
+        "author": doc.author,
+        "published": doc.published,
+    }
     return {"id": number, "data": data, "annotations": entries}
 
 
@@ -256,16 +278,31 @@ def _regions(text: str, ann: Annotation) -> list[dict[str, Any]]:
     for n, frag in enumerate(ann.fragments, start=1):
         rid = ann.uuid if n == 1 else f"{ann.uuid}#{n}"
         where = {"start": frag.start, "end": frag.end, "text": frag.covered(text)}
-        out.append({"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
-                    "value": {**where, "labels": [name]}})  # fmt: skip
+        out.append(
+            {"id": rid, "from_name": "label", "to_name": "text", "type": "labels", "value": {**where, "labels": [name]}}
+        )
     first = {"start": ann.fragments[0].start, "end": ann.fragments[0].end}
     for key, value in ann.attributes.items():
         if value is None:
             continue
         shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
-        out.append({"id": ann.uuid, "from_name": key, "to_name": "text", "type": "choices",
-                    "value": {**first, "choices": [shown]}})  # fmt: skip
+        out.append(
+            {
+                "id": ann.uuid,
+                "from_name": key,
+                "to_name": "text",
+                "type": "choices",
+                "value": {**first, "choices": [shown]},
+            }
+        )
     if ann.note:
-        out.append({"id": ann.uuid, "from_name": NOTE, "to_name": "text", "type": "textarea",
-                    "value": {**first, "text": [ann.note]}})  # fmt: skip
+        out.append(
+            {
+                "id": ann.uuid,
+                "from_name": NOTE,
+                "to_name": "text",
+                "type": "textarea",
+                "value": {**first, "text": [ann.note]},
+            }
+        )
     return out

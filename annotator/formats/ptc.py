@@ -96,11 +96,20 @@ def _article(article_id: str, txt: Path, label_files: list[Path], options: ReadO
             else:
                 raise InputError("a PTC line has 3 (SI) or 4 (TC) tab-separated fields", str(label_file), number)
     doc = Document(
-        text=text, title=title_from(text, f"article{article_id}"), encoding=encoding, newline=newline_style(text),
+        text=text,
+        title=title_from(text, f"article{article_id}"),
+        encoding=encoding,
+        newline=newline_style(text),
         source=str(txt),
-        metadata={"ptc": {"article_id": article_id, "techniques": technique_lines, "si": si_spans,
-                          "files": sorted({_kind(p) for p in label_files})}},
-    )  # fmt: skip
+        metadata={
+            "ptc": {
+                "article_id": article_id,
+                "techniques": technique_lines,
+                "si": si_spans,
+                "files": sorted({_kind(p) for p in label_files}),
+            }
+        },
+    )
     ids = IdMaker(doc, "ptc")
     annotations = [imported(doc, ids, annotator, technique, [frag]) for technique, frag in fragments_of]
     return DocumentBundle(doc, annotations)

@@ -85,8 +85,14 @@ def _source(bundle: DocumentBundle, sources: Element, users: dict, codes: dict, 
     doc = bundle.document
     guid = _guid("source", doc.uuid)
     archive.writestr(f"sources/{guid}.txt", doc.text.encode("utf-8"))
-    element = SubElement(sources, "TextSource", guid=guid, name=doc.title or doc.uuid,
-                         plainTextPath=f"internal://{guid}.txt", creationDateTime=_time(doc.created))  # fmt: skip
+    element = SubElement(
+        sources,
+        "TextSource",
+        guid=guid,
+        name=doc.title or doc.uuid,
+        plainTextPath=f"internal://{guid}.txt",
+        creationDateTime=_time(doc.created),
+    )
     selection_of: dict[str, str] = {}
     document_codings = []
     lost = 0
@@ -101,13 +107,25 @@ def _source(bundle: DocumentBundle, sources: Element, users: dict, codes: dict, 
             sel_guid = ann.uuid if n == 1 else _guid("fragment", ann.uuid, n)
             selection_of.setdefault(ann.uuid, sel_guid)
             name = frag.covered(doc.text)[:80] if n == 1 else f"{ann.uuid}#{n}"
-            selection = SubElement(element, "PlainTextSelection", guid=sel_guid, name=name,
-                                   startPosition=str(frag.start), endPosition=str(frag.end), creatingUser=user,
-                                   creationDateTime=_time(ann.created))  # fmt: skip
+            selection = SubElement(
+                element,
+                "PlainTextSelection",
+                guid=sel_guid,
+                name=name,
+                startPosition=str(frag.start),
+                endPosition=str(frag.end),
+                creatingUser=user,
+                creationDateTime=_time(ann.created),
+            )
             if ann.note and n == 1:
                 SubElement(selection, "Description").text = ann.note
-            coding = SubElement(selection, "Coding", guid=_guid("coding", ann.uuid, n), creatingUser=user,
-                                creationDateTime=_time(ann.created))  # fmt: skip
+            coding = SubElement(
+                selection,
+                "Coding",
+                guid=_guid("coding", ann.uuid, n),
+                creatingUser=user,
+                creationDateTime=_time(ann.created),
+            )
             SubElement(coding, "CodeRef", targetGUID=code)
     for ann, user, code in document_codings:
         coding = SubElement(element, "Coding", guid=ann.uuid, creatingUser=user, creationDateTime=_time(ann.created))
@@ -120,14 +138,29 @@ def _source(bundle: DocumentBundle, sources: Element, users: dict, codes: dict, 
             SubElement(variable, "TextValue").text = value
     for rel in bundle.relations:
         if rel.source in selection_of and rel.target in selection_of:
-            links.append(Element("Link", guid=rel.uuid, name=rel.type, direction="OneWay",
-                                 originGUID=selection_of[rel.source], targetGUID=selection_of[rel.target]))  # fmt: skip
+            links.append(
+                Element(
+                    "Link",
+                    guid=rel.uuid,
+                    name=rel.type,
+                    direction="OneWay",
+                    originGUID=selection_of[rel.source],
+                    targetGUID=selection_of[rel.target],
+                )
+            )
     return lost
 
 
 def _project(scheme: Scheme | None, users: dict, codes: dict, sources: Element, links: list) -> Element:
-    root = Element("Project", {"xmlns": NS, "name": "Media Annotator export", "origin": "media-annotator",
-                               "creationDateTime": _time(datetime.now(UTC))})  # fmt: skip
+    root = Element(
+        "Project",
+        {
+            "xmlns": NS,
+            "name": "Media Annotator export",
+            "origin": "media-annotator",
+            "creationDateTime": _time(datetime.now(UTC)),
+        },
+    )
     if users:
         users_element = SubElement(root, "Users")
         for name, guid in sorted(users.items()):
@@ -188,8 +221,10 @@ def read_qdpx(path: Path, options: ReadOptions) -> Iterator[DocumentBundle]:
         users = {u.get("guid"): u.get("name") or u.get("guid") for u in root.iter(f"{_Q}User")}
         codes = _codes(root)
         selections: dict[str, tuple[str, Annotation]] = {}
-        bundles = [_read_source(s, archive, names, users, codes, selections, options, where)
-                   for s in root.iter(f"{_Q}TextSource")]  # fmt: skip
+        bundles = [
+            _read_source(s, archive, names, users, codes, selections, options, where)
+            for s in root.iter(f"{_Q}TextSource")
+        ]
         for link in root.iter(f"{_Q}Link"):
             origin, target = selections.get(link.get("originGUID")), selections.get(link.get("targetGUID"))
             if origin is None or target is None or origin[0] != target[0]:
@@ -219,9 +254,15 @@ def _codes(root: Any) -> dict[str, tuple[str, str | None]]:
 
 
 def _read_source(
-    source: Any, archive: zipfile.ZipFile, names: dict[str, str], users: dict, codes: dict, selections: dict,
-    options: ReadOptions, where: str,
-) -> DocumentBundle:  # fmt: skip
+    source: Any,
+    archive: zipfile.ZipFile,
+    names: dict[str, str],
+    users: dict,
+    codes: dict,
+    selections: dict,
+    options: ReadOptions,
+    where: str,
+) -> DocumentBundle:
     text = _source_text(source, archive, names, where)
     values = {}
     variables = {v.get("guid"): v.get("name") for v in source.iter(f"{_Q}Variable")}
@@ -232,9 +273,13 @@ def _read_source(
         if name in VARIABLES and text_value is not None:
             values[name] = text_value.text or ""
     doc = Document(
-        text=text, title=source.get("name") or "", uuid=source.get("guid"), newline=newline_style(text),
-        **{k: v for k, v in values.items() if k != "source"}, source=values.get("source", where),
-    )  # fmt: skip
+        text=text,
+        title=source.get("name") or "",
+        uuid=source.get("guid"),
+        newline=newline_style(text),
+        **{k: v for k, v in values.items() if k != "source"},
+        source=values.get("source", where),
+    )
     ids = IdMaker(doc, "qdpx")
     annotations: list[Annotation] = []
     for selection in source.findall(f"{_Q}PlainTextSelection"):
@@ -306,8 +351,11 @@ def _source_text(source: Any, archive: zipfile.ZipFile, names: dict[str, str], w
     location = source.get("plainTextPath") or ""
     member = "sources/" + location.removeprefix("internal://") if location.startswith("internal://") else None
     if member is None or member.lower() not in names:
-        raise InputError(f"the text of source '{source.get('name')}' ({location or 'no path'}) is not in the "
-                         "project (external sources are not read)", where)  # fmt: skip
+        raise InputError(
+            f"the text of source '{source.get('name')}' ({location or 'no path'}) is not in the "
+            "project (external sources are not read)",
+            where,
+        )
     try:
         return _member(archive, names[member.lower()], where).decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -32,17 +32,56 @@ NONE = ("", "-")  # mapping a field to one of these turns its detection off
 
 # Tried in this order; names are compared lower-cased with spaces, dots and hyphens read as underscores.
 COMMON_NAMES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "body", "content", "article", "article_text", "full_text", "fulltext", "maintext",
-             "main_text", "body_text", "story", "sentence", "document", "raw_text"),
+    "text": (
+        "text",
+        "body",
+        "content",
+        "article",
+        "article_text",
+        "full_text",
+        "fulltext",
+        "maintext",
+        "main_text",
+        "body_text",
+        "story",
+        "sentence",
+        "document",
+        "raw_text",
+    ),
     "title": ("title", "headline", "heading", "article_title", "head", "hl"),
-    "outlet": ("outlet", "media_name", "source_name", "sitename", "site_name", "publication", "publisher",
-               "newspaper", "media", "medium", "outlet_name", "source", "site", "domain"),
+    "outlet": (
+        "outlet",
+        "media_name",
+        "source_name",
+        "sitename",
+        "site_name",
+        "publication",
+        "publisher",
+        "newspaper",
+        "media",
+        "medium",
+        "outlet_name",
+        "source",
+        "site",
+        "domain",
+    ),
     "author": ("author", "authors", "byline", "by", "writer", "creator"),
-    "published": ("published", "publish_date", "publication_date", "pub_date", "date_published", "published_at",
-                  "publishedat", "date", "datetime", "timestamp", "time"),
+    "published": (
+        "published",
+        "publish_date",
+        "publication_date",
+        "pub_date",
+        "date_published",
+        "published_at",
+        "publishedat",
+        "date",
+        "datetime",
+        "timestamp",
+        "time",
+    ),
     "url": ("url", "link", "news_link", "article_url", "web_url", "permalink", "href", "uri", "source_url"),
     "language": ("language", "lang", "locale"),
-}  # fmt: skip
+}
 RESERVED = ("source_format", "file", "row")
 DELIMITERS = (",", ";", "\t", "|")
 JSON_LIST_KEYS = ("articles", "data", "documents", "items", "results", "records", "stories", "rows")

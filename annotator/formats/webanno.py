@@ -36,8 +36,18 @@ SPAN_LAYER = "webanno.custom.Span"
 RELATION_LAYER = "webanno.custom.SpanRelation"
 NULL = "_"
 
-_VALUE_ESCAPES = {"\\": "\\\\", "[": "\\[", "]": "\\]", "|": "\\|", "_": "\\_", "->": "\\->", ";": "\\;",
-                  "\t": "\\t", "\n": "\\n", "*": "\\*"}  # fmt: skip
+_VALUE_ESCAPES = {
+    "\\": "\\\\",
+    "[": "\\[",
+    "]": "\\]",
+    "|": "\\|",
+    "_": "\\_",
+    "->": "\\->",
+    ";": "\\;",
+    "\t": "\\t",
+    "\n": "\\n",
+    "*": "\\*",
+}
 _VALUE_ESCAPE = re.compile("|".join(re.escape(k) for k in sorted(_VALUE_ESCAPES, key=len, reverse=True)))
 _VALUE_UNESCAPE = re.compile("|".join(re.escape(v) for v in sorted(_VALUE_ESCAPES.values(), key=len, reverse=True)))
 _TEXT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", "\b": "\\b", "\\": "\\\\"}
@@ -99,8 +109,9 @@ def write_webanno(bundles: Iterable[DocumentBundle], path: Path, options: WriteO
         (path / f"{file_stem(bundle.document, taken)}.tsv").write_text(content, encoding="utf-8", newline="\n")
         count += 1
     if lost:
-        options.extra.setdefault("notes", []).append(f"{lost} document-level annotations, notes or attribute sets "
-                                                     "have no WebAnno form")  # fmt: skip
+        options.extra.setdefault("notes", []).append(
+            f"{lost} document-level annotations, notes or attribute sets have no WebAnno form"
+        )
     return count
 
 
@@ -159,13 +170,25 @@ def document_tsv(bundle: DocumentBundle) -> tuple[str, int]:
             cells.append(
                 _stack([_with_id(escape_value(a.annotator), disambiguation.get((a.uuid, f))) for a, f in found])
             )
-            cells.append(_stack([_with_id(escape_value(join_label(a.label, a.subtype)), disambiguation.get((a.uuid, f)))
-                                 for a, f in found]))  # fmt: skip
+            cells.append(
+                _stack(
+                    [
+                        _with_id(escape_value(join_label(a.label, a.subtype)), disambiguation.get((a.uuid, f)))
+                        for a, f in found
+                    ]
+                )
+            )
             rels = incoming.get(index, [])
             cells.append(_stack([escape_value(r.annotator) for r, _, _ in rels]))
             cells.append(_stack([escape_value(r.type) for r, _, _ in rels]))
-            cells.append(_stack([_reference(unit_id[first_unit[src]], disambiguation.get(src), disambiguation.get(tgt))
-                                 for _, src, tgt in rels]))  # fmt: skip
+            cells.append(
+                _stack(
+                    [
+                        _reference(unit_id[first_unit[src]], disambiguation.get(src), disambiguation.get(tgt))
+                        for _, src, tgt in rels
+                    ]
+                )
+            )
             lines.append("\t".join(cells) + "\t")
     return "\n".join(lines) + "\n", lost
 
@@ -306,8 +329,9 @@ def _bundle(path: Path, text: str, columns: list[_Column], tokens: list, options
         except IndexError:
             raise InputError(f"token {uid} at {begin}-{end} lies beyond the text", where, number) from None
         if text[start:stop] != token:
-            raise InputError(f"token {uid} at {begin}-{end} covers {text[start:stop]!r}, but the file says {token!r}",
-                             where, number)  # fmt: skip
+            raise InputError(
+                f"token {uid} at {begin}-{end} covers {text[start:stop]!r}, but the file says {token!r}", where, number
+            )
         relation_cells: dict[str, dict[str, list[str]]] = defaultdict(dict)
         for column, cell in zip(columns, cells, strict=False):
             if cell == NULL or column.kind == "chain":

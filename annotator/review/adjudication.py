@@ -47,10 +47,15 @@ class AdjudicationRecord:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "uuid": self.uuid, "document": self.document, "decision": self.decision.value,
-            "sources": list(self.sources), "curator": self.curator, "gold_annotation": self.gold_annotation,
-            "reason": self.reason, "at": self.at.isoformat(),
-        }  # fmt: skip
+            "uuid": self.uuid,
+            "document": self.document,
+            "decision": self.decision.value,
+            "sources": list(self.sources),
+            "curator": self.curator,
+            "gold_annotation": self.gold_annotation,
+            "reason": self.reason,
+            "at": self.at.isoformat(),
+        }
 
 
 def version(ann: Annotation) -> tuple[str, str | None, tuple[Fragment, ...]]:

@@ -138,8 +138,9 @@ class CodingStats:
         # sum_j n_ij^2 = r + 2 * (pairs of coders agreeing on item i): no items x categories table needed
         agreeing = sum((rows[:, x] == rows[:, y]).astype(np.float64) for x, y in combinations(range(r), 2))
         n_items = np.bincount(docs, minlength=n_docs).astype(np.float64)
-        squares = np.bincount(docs, weights=r + 2 * np.asarray(agreeing, dtype=np.float64) * np.ones(len(rows)),
-                              minlength=n_docs)  # fmt: skip
+        squares = np.bincount(
+            docs, weights=r + 2 * np.asarray(agreeing, dtype=np.float64) * np.ones(len(rows)), minlength=n_docs
+        )
         totals = sum(np.bincount(docs * self.k + rows[:, c], minlength=n_docs * self.k) for c in range(r))
         return n_items, squares, np.asarray(totals, dtype=np.float64).reshape(n_docs, self.k)
 

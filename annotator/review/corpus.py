@@ -113,8 +113,11 @@ class Corpus:
         for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
             rows = order[lo:hi]
             g = int(group[rows[0]])
-            out[(g // len(names), names[g % len(names)])] = (array[rows, 0] + shift[rows], array[rows, 1] + shift[rows],
-                                                               span[rows])  # fmt: skip
+            out[(g // len(names), names[g % len(names)])] = (
+                array[rows, 0] + shift[rows],
+                array[rows, 1] + shift[rows],
+                span[rows],
+            )
         return out
 
     def fragments(self, coder: int, label: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -129,28 +132,42 @@ class Corpus:
         """Per span (same order as self.spans): doc, coder, start, end (bounds), chars, fragment count."""
         index = {a: i for i, a in enumerate(self.annotators)}
         rows = [
-            (d, index[a.annotator], a.fragments[0].start, a.fragments[-1].end if len(a.fragments) == 1 else a.end,
-             sum(f.end - f.start for f in a.fragments), len(a.fragments))
+            (
+                d,
+                index[a.annotator],
+                a.fragments[0].start,
+                a.fragments[-1].end if len(a.fragments) == 1 else a.end,
+                sum(f.end - f.start for f in a.fragments),
+                len(a.fragments),
+            )
             for a, d in zip(self.spans, self._span_docs, strict=True)
-        ]  # fmt: skip
+        ]
         table = np.array(rows, dtype=np.int64).reshape(len(rows), 6)
-        return {name: table[:, k].copy() for k, name in enumerate(("doc", "coder", "start", "end", "chars",
-                                                                    "fragments"))}  # fmt: skip
+        return {
+            name: table[:, k].copy() for k, name in enumerate(("doc", "coder", "start", "end", "chars", "fragments"))
+        }
 
     @cached_property
     def span_codes(self) -> tuple[np.ndarray, np.ndarray]:
         """Each span's label and sub-type as integer codes (equal codes, equal names)."""
         codes: dict[str | None, int] = {}
         labels = np.fromiter((codes.setdefault(a.label, len(codes)) for a in self.spans), np.int64, len(self.spans))
-        subtypes = np.fromiter((codes.setdefault(a.subtype, len(codes)) for a in self.spans), np.int64,
-                               len(self.spans))  # fmt: skip
+        subtypes = np.fromiter((codes.setdefault(a.subtype, len(codes)) for a in self.spans), np.int64, len(self.spans))
         return labels, subtypes
 
     @cached_property
     def span_rank(self) -> np.ndarray:
         """Each span's place in reading order (document, start, longer first, label, uuid), as align() sorts."""
-        order = sorted(range(len(self.spans)), key=lambda k: (self._span_docs[k], self.spans[k].start,
-                       -self.spans[k].end, self.spans[k].label, self.spans[k].uuid))  # fmt: skip
+        order = sorted(
+            range(len(self.spans)),
+            key=lambda k: (
+                self._span_docs[k],
+                self.spans[k].start,
+                -self.spans[k].end,
+                self.spans[k].label,
+                self.spans[k].uuid,
+            ),
+        )
         rank = np.empty(len(self.spans), dtype=np.int64)
         rank[order] = np.arange(len(self.spans))
         return rank

@@ -19,10 +19,14 @@ from typing import Any
 from annotator.review.report import MATRIX_MEASURES, MEASURES
 
 TITLES = {
-    "cohen_kappa": "Cohen's kappa", "fleiss_kappa": "Fleiss' kappa", "krippendorff_alpha": "Krippendorff's alpha",
-    "alpha_u": "unitizing alpha (αu)", "f1_exact": "F1 exact", "f1_relaxed": "F1 relaxed",
+    "cohen_kappa": "Cohen's kappa",
+    "fleiss_kappa": "Fleiss' kappa",
+    "krippendorff_alpha": "Krippendorff's alpha",
+    "alpha_u": "unitizing alpha (αu)",
+    "f1_exact": "F1 exact",
+    "f1_relaxed": "F1 relaxed",
     "observed_agreement": "observed agreement",
-}  # fmt: skip
+}
 IMAGE_FORMATS = ("png", "svg")
 
 
@@ -96,17 +100,29 @@ def measure_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     def add(group: str, scope: str, block: dict[str, Any], names: Iterable[str]) -> None:
         for name in names:
             ci = (block.get("ci") or {}).get(name) or {}
-            rows.append({"group": group, "scope": scope, "measure": name, "value": block.get(name),
-                         "ci_low": ci.get("low"), "ci_high": ci.get("high"),
-                         "reason": block.get("reasons", {}).get(name, "")})  # fmt: skip
+            rows.append(
+                {
+                    "group": group,
+                    "scope": scope,
+                    "measure": name,
+                    "value": block.get(name),
+                    "ci_low": ci.get("low"),
+                    "ci_high": ci.get("high"),
+                    "reason": block.get("reasons", {}).get(name, ""),
+                }
+            )
 
     def add_result(group: str, res: dict[str, Any]) -> None:
         add(group, "overall", res["overall"], MEASURES)
         for label, block in res["by_label"].items():
             add(group, f"label {label}", block, MEASURES)
         for label, block in res.get("document_level", {}).items():
-            add(group, f"document label {label}", block,
-                ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "observed_agreement"))  # fmt: skip
+            add(
+                group,
+                f"document label {label}",
+                block,
+                ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "observed_agreement"),
+            )
 
     add_result("all", result)
     for group, res in result.get("groups", {}).get("results", {}).items():
@@ -119,8 +135,9 @@ def pair_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     for pair in result["pairs"]:
         for scope, block in [("overall", pair), *((f"label {k}", v) for k, v in pair["by_label"].items())]:
             row = {"first": pair["annotators"][0], "second": pair["annotators"][1], "scope": scope}
-            row.update({k: block.get(k) for k in ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact",
-                                                  "f1_relaxed")})  # fmt: skip
+            row.update(
+                {k: block.get(k) for k in ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed")}
+            )
             rows.append(row)
     return rows
 
@@ -150,8 +167,13 @@ def write_report(result: dict[str, Any], folder: Path, image_formats: Iterable[s
     folder.mkdir(parents=True, exist_ok=True)
     formats = [f for f in image_formats if f in IMAGE_FORMATS]
     written = [_write_json(folder / "agreement.json", result)]
-    written.append(_write_csv(folder / "measures.csv", measure_rows(result),
-                              ["group", "scope", "measure", "value", "ci_low", "ci_high", "reason"]))  # fmt: skip
+    written.append(
+        _write_csv(
+            folder / "measures.csv",
+            measure_rows(result),
+            ["group", "scope", "measure", "value", "ci_low", "ci_high", "reason"],
+        )
+    )
     written.append(_write_csv(folder / "pairs.csv", pair_rows(result)))
     figures: list[tuple[str, str, str]] = []  # (title, stem, kind)
     names = result["matrix"]["annotators"]
@@ -191,14 +213,16 @@ def _save(figure: Any, folder: Path, stem: str, formats: list[str]) -> list[Path
 
 def render_html(result: dict[str, Any], figures: list[tuple[str, str, str]], image_format: str | None) -> str:
     e = html.escape
-    out = ["<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Agreement report</title>",
-           "<style>body{font-family:sans-serif;margin:2em;max-width:72em}table{border-collapse:collapse;margin:1em 0}"
-           "td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}td:first-child,th:first-child"
-           "{text-align:left}.why{color:#777;font-size:.85em;text-align:left}figure{display:inline-block;"
-           "margin:1em}</style></head><body>",
-           "<h1>Agreement report</h1>",
-           f"<p>Annotators: {e(', '.join(result['annotators']))} · documents: {result['documents']} "
-           f"(coded by all: {result['documents_coded_by_all']}) · tokens: {result['tokens']}</p>"]  # fmt: skip
+    out = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Agreement report</title>",
+        "<style>body{font-family:sans-serif;margin:2em;max-width:72em}table{border-collapse:collapse;margin:1em 0}"
+        "td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}td:first-child,th:first-child"
+        "{text-align:left}.why{color:#777;font-size:.85em;text-align:left}figure{display:inline-block;"
+        "margin:1em}</style></head><body>",
+        "<h1>Agreement report</h1>",
+        f"<p>Annotators: {e(', '.join(result['annotators']))} · documents: {result['documents']} "
+        f"(coded by all: {result['documents_coded_by_all']}) · tokens: {result['tokens']}</p>",
+    ]
     options = result.get("options", {})
     if options.get("bootstrap"):
         out.append(f"<p>95% intervals from {options['bootstrap']} bootstrap resamples of documents.</p>")
@@ -211,18 +235,26 @@ def render_html(result: dict[str, Any], figures: list[tuple[str, str, str]], ima
             )
         )
     if result.get("pairs"):
-        out.append("<h2>Pairs</h2>" + _html_table({" × ".join(p["annotators"]): p for p in result["pairs"]},
-                                                   ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact",
-                                                    "f1_relaxed")))  # fmt: skip
+        out.append(
+            "<h2>Pairs</h2>"
+            + _html_table(
+                {" × ".join(p["annotators"]): p for p in result["pairs"]},
+                ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed"),
+            )
+        )
     for group, res in result.get("groups", {}).get("results", {}).items():
         out.append(f"<h2>{e(result['groups']['by'])}: {e(group)}</h2>" + _html_measures(res))
     if image_format:
         for title, stem, _ in figures:
-            out.append(f"<figure><img src='{e(stem)}.{image_format}' alt='{e(title)}'>"
-                       f"<figcaption>{e(title)} (<a href='{e(stem)}.csv'>CSV</a>, "
-                       f"<a href='{e(stem)}.json'>JSON</a>)</figcaption></figure>")  # fmt: skip
-    out.append("<p>All numbers: <a href='agreement.json'>agreement.json</a>, <a href='measures.csv'>measures.csv"
-               "</a>, <a href='pairs.csv'>pairs.csv</a>.</p></body></html>")  # fmt: skip
+            out.append(
+                f"<figure><img src='{e(stem)}.{image_format}' alt='{e(title)}'>"
+                f"<figcaption>{e(title)} (<a href='{e(stem)}.csv'>CSV</a>, "
+                f"<a href='{e(stem)}.json'>JSON</a>)</figcaption></figure>"
+            )
+    out.append(
+        "<p>All numbers: <a href='agreement.json'>agreement.json</a>, <a href='measures.csv'>measures.csv"
+        "</a>, <a href='pairs.csv'>pairs.csv</a>.</p></body></html>"
+    )
     return "\n".join(out)
 
 

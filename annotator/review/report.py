@@ -32,8 +32,17 @@ from annotator.review.spans import SpanSums, pair_sums
 from annotator.review.unitizing import CategoryTerms, alpha_from_disagreements, category_terms
 
 MEASURES = ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed")
-PAIR_MEASURES = ("cohen_kappa", "krippendorff_alpha", "alpha_u", "precision_exact", "recall_exact", "f1_exact",
-                 "precision_relaxed", "recall_relaxed", "f1_relaxed")  # fmt: skip
+PAIR_MEASURES = (
+    "cohen_kappa",
+    "krippendorff_alpha",
+    "alpha_u",
+    "precision_exact",
+    "recall_exact",
+    "f1_exact",
+    "precision_relaxed",
+    "recall_relaxed",
+    "f1_relaxed",
+)
 NO_LABELS = "no span label was chosen"
 MATRIX_MEASURES = ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed")
 
@@ -276,15 +285,19 @@ def measure(
             "subtypes": corpus.use_subtypes,
             "bootstrap": resamples,
             "seed": seed if resamples else None,
-        },  # fmt: skip
+        },
     }
     if len(names) < 2:
         why = "agreement needs two or more annotators" + (f"; only {names[0]} was chosen" if names else "")
         empty = _block({m: (None, why) for m in MEASURES}, None)
         result.update(
-            overall=empty, by_label={lab: empty for lab in labels}, pairs=[], confusion=[],
-            matrix={"annotators": list(names)}, document_level={lab: empty for lab in doc_labels},
-        )  # fmt: skip
+            overall=empty,
+            by_label={lab: empty for lab in labels},
+            pairs=[],
+            confusion=[],
+            matrix={"annotators": list(names)},
+            document_level={lab: empty for lab in doc_labels},
+        )
         return result
     m = _Measurer(corpus, labels, resamples, seed, mode)
     result["overall"] = m.block(None)

@@ -207,8 +207,9 @@ def single_continuum_alpha(
         coder_units = []
         for r in range(raters):
             mine = [(o, o + n) for rr, o, n, c in units if rr == r and c == category]
-            coder_units.append((np.array([s for s, _ in mine], dtype=np.int64),
-                                np.array([e for _, e in mine], dtype=np.int64)))  # fmt: skip
+            coder_units.append(
+                (np.array([s for s, _ in mine], dtype=np.int64), np.array([e for _, e in mine], dtype=np.int64))
+            )
         terms = category_terms(coder_units, doc_starts, doc_ends)
         d_o, d_e = terms.evaluate(list(range(raters)), np.ones((1, 1)))
         result[category] = (float(d_o[0]), float(d_e[0]), float(alpha_from_disagreements(d_o, d_e)[0]))

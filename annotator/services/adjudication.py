@@ -173,14 +173,31 @@ class Adjudication:
             if record.gold_annotation and repo.annotation_exists(session, record.gold_annotation):
                 gold = repo.get_annotation(session, record.gold_annotation)
                 for rel in repo.relations_touching(session, gold.uuid):  # they go with it
-                    repo.log_change(session, self.curator, "relation", rel.uuid, "delete", gold.document,
-                                    relation_to_dict(rel), None)  # fmt: skip
+                    repo.log_change(
+                        session,
+                        self.curator,
+                        "relation",
+                        rel.uuid,
+                        "delete",
+                        gold.document,
+                        relation_to_dict(rel),
+                        None,
+                    )
                 session.delete(repo.annotation_row(session, gold.uuid))
-                repo.log_change(session, self.curator, "annotation", gold.uuid, "delete", gold.document,
-                                annotation_to_dict(gold), None)  # fmt: skip
+                repo.log_change(
+                    session,
+                    self.curator,
+                    "annotation",
+                    gold.uuid,
+                    "delete",
+                    gold.document,
+                    annotation_to_dict(gold),
+                    None,
+                )
             review_repo.delete_adjudication(session, record_uuid)
-            repo.log_change(session, self.curator, "adjudication", record.uuid, "delete", record.document,
-                            record.to_dict(), None)  # fmt: skip
+            repo.log_change(
+                session, self.curator, "adjudication", record.uuid, "delete", record.document, record.to_dict(), None
+            )
 
     # -- bulk -------------------------------------------------------------------------------------------------
 
@@ -280,12 +297,12 @@ class Adjudication:
                     store_relation(session, Relation(rel.type, *ends, GOLD), gold.document, self.curator)
                     linked.add(link)
 
-    def _record(self, session: Any, gold: str | None, sources: list[str], decision: Decision, reason: str,
-                document: str) -> AdjudicationRecord:  # fmt: skip
+    def _record(
+        self, session: Any, gold: str | None, sources: list[str], decision: Decision, reason: str, document: str
+    ) -> AdjudicationRecord:
         record = AdjudicationRecord(document, decision, tuple(sources), self.curator, gold, reason.strip())
         review_repo.insert_adjudication(session, record)
-        repo.log_change(session, self.curator, "adjudication", record.uuid, "create", document, None,
-                        record.to_dict())  # fmt: skip
+        repo.log_change(session, self.curator, "adjudication", record.uuid, "create", document, None, record.to_dict())
         return record
 
 

@@ -66,9 +66,15 @@ class Annotating:
             repo.update_annotation_row(session, row, stored, self.project.label_ids(session))
             stored = replace(stored, version=row.version)
             repo.log_change(
-                session, self.annotator, "annotation", ann.uuid, "update", ann.document,
-                annotation_to_dict(before), annotation_to_dict(stored),
-            )  # fmt: skip
+                session,
+                self.annotator,
+                "annotation",
+                ann.uuid,
+                "update",
+                ann.document,
+                annotation_to_dict(before),
+                annotation_to_dict(stored),
+            )
         self.last_written[ann.uuid] = stored.version
         return stored
 
@@ -84,9 +90,15 @@ class Annotating:
             relations = repo.relations_touching(session, uuid)
             for rel in relations:
                 repo.log_change(
-                    session, self.annotator, "relation", rel.uuid, "delete", ann.document,
-                    relation_to_dict(rel), None,
-                )  # fmt: skip
+                    session,
+                    self.annotator,
+                    "relation",
+                    rel.uuid,
+                    "delete",
+                    ann.document,
+                    relation_to_dict(rel),
+                    None,
+                )
             session.delete(repo.annotation_row(session, uuid))
             repo.log_change(
                 session, self.annotator, "annotation", uuid, "delete", ann.document, annotation_to_dict(ann), None
@@ -148,9 +160,15 @@ class Annotating:
             before = repo.get_status(session, document, self.annotator)
             repo.set_status(session, document, self.annotator, status)
             repo.log_change(
-                session, self.annotator, "status", f"{document}/{self.annotator}", "update", document,
-                {"status": before.value}, {"status": status.value},
-            )  # fmt: skip
+                session,
+                self.annotator,
+                "status",
+                f"{document}/{self.annotator}",
+                "update",
+                document,
+                {"status": before.value},
+                {"status": status.value},
+            )
         return Change("updated", "status", document, document)
 
 

@@ -88,9 +88,14 @@ def store_annotated(project: Project, session: Any, bundles: list[DocumentBundle
     # annotations of a document already stored may be stored themselves (the same file imported again): those are
     # skipped before they are checked; a uuid of a new document that is already taken is left out by the insert
     already = bulk_repo.existing_annotations(
-        session, [a.uuid for b, target in zip(bundles, target_of, strict=True) if b.document.uuid != target
-                  for a in b.annotations]
-    )  # fmt: skip
+        session,
+        [
+            a.uuid
+            for b, target in zip(bundles, target_of, strict=True)
+            if b.document.uuid != target
+            for a in b.annotations
+        ],
+    )
     check = SchemeCheck(project.scheme)
     groups: list[bulk_repo.DocumentAnnotations] = []
     relations: list[tuple[Relation, str]] = []

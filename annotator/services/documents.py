@@ -25,11 +25,20 @@ class AddOutcome:
 
 def document_to_dict(doc: Document, with_text: bool = True) -> dict[str, Any]:
     data = {
-        "uuid": doc.uuid, "title": doc.title, "sha256": doc.sha256, "encoding": doc.encoding,
-        "newline": doc.newline, "source": doc.source, "outlet": doc.outlet, "author": doc.author,
-        "published": doc.published, "language": doc.language, "metadata": dict(doc.metadata),
-        "created": doc.created.isoformat(), "length": len(doc.text),
-    }  # fmt: skip
+        "uuid": doc.uuid,
+        "title": doc.title,
+        "sha256": doc.sha256,
+        "encoding": doc.encoding,
+        "newline": doc.newline,
+        "source": doc.source,
+        "outlet": doc.outlet,
+        "author": doc.author,
+        "published": doc.published,
+        "language": doc.language,
+        "metadata": dict(doc.metadata),
+        "created": doc.created.isoformat(),
+        "length": len(doc.text),
+    }
     if with_text:
         data["text"] = doc.text
     return data
@@ -78,20 +87,28 @@ def update_metadata(
         row = repo.document_row(session, uuid)
         before = repo.row_to_document(row)
         clashes = [
-            key for key, seen in (expected or {}).items()
+            key
+            for key, seen in (expected or {}).items()
             if key in values and getattr(before, key) != seen and getattr(before, key) != values[key]
-        ]  # fmt: skip
+        ]
         if clashes:
             now = "; ".join(f"{key} is now “{getattr(before, key)}”" for key in clashes)
-            raise ConflictError(f"someone changed this document since you opened it ({now}); nothing was overwritten",
-                                current=before)  # fmt: skip
+            raise ConflictError(
+                f"someone changed this document since you opened it ({now}); nothing was overwritten", current=before
+            )
         for key, value in values.items():
             setattr(row, key, value)
         after = replace(before, **values)
         repo.log_change(
-            session, actor, "document", uuid, "update", uuid,
-            document_to_dict(before, with_text=False), document_to_dict(after, with_text=False),
-        )  # fmt: skip
+            session,
+            actor,
+            "document",
+            uuid,
+            "update",
+            uuid,
+            document_to_dict(before, with_text=False),
+            document_to_dict(after, with_text=False),
+        )
     return Change("updated", "document", uuid, uuid)
 
 
@@ -106,8 +123,11 @@ def delete_document(project: Project, uuid: str, actor: str) -> Change:
             repo.log_change(session, actor, "annotation", ann.uuid, "delete", uuid, annotation_to_dict(ann), None)
         doc = repo.row_to_document(row)
         # which annotations and relations went with it, so a restore brings back exactly those (services/history)
-        logged = {**document_to_dict(doc), "annotations": [a.uuid for a in annotations],
-                  "relations": [r.uuid for r in relations]}  # fmt: skip
+        logged = {
+            **document_to_dict(doc),
+            "annotations": [a.uuid for a in annotations],
+            "relations": [r.uuid for r in relations],
+        }
         repo.log_change(session, actor, "document", uuid, "delete", uuid, logged, None)
         session.delete(row)
     return Change("deleted", "document", uuid, uuid)

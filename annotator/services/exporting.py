@@ -44,9 +44,13 @@ class ExportFilter:
 
     def selection(self) -> export_repo.Selection:
         return export_repo.Selection(
-            documents=self.documents, collections=self.collections, annotators=self.annotators,
-            labels=self.labels, statuses=self.statuses, gold_only=self.gold_only,
-        )  # fmt: skip
+            documents=self.documents,
+            collections=self.collections,
+            annotators=self.annotators,
+            labels=self.labels,
+            statuses=self.statuses,
+            gold_only=self.gold_only,
+        )
 
 
 def parse_statuses(names: list[str] | None) -> list[Status] | None:

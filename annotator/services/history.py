@@ -104,8 +104,14 @@ def deleted_documents(project: Project) -> list[ChangeEntry]:
 
 
 def _relation(data: dict[str, Any]) -> Relation:
-    return Relation(data["type"], data["source"], data["target"], data["annotator"], data["uuid"],
-                    datetime.fromisoformat(data["created"]))  # fmt: skip
+    return Relation(
+        data["type"],
+        data["source"],
+        data["target"],
+        data["annotator"],
+        data["uuid"],
+        datetime.fromisoformat(data["created"]),
+    )
 
 
 def _restore_relations(
@@ -134,10 +140,13 @@ def restore_annotation(project: Project, uuid: str, actor: str) -> RestoreReport
         store_annotation(project, session, ann, actor)
         report = RestoreReport(ann.document, annotations=1)
         related = [
-            e for e in history_repo.entries_before(session, ann.document, last.id)[:200]
-            if e.entity == "relation" and e.action == "delete" and e.before
+            e
+            for e in history_repo.entries_before(session, ann.document, last.id)[:200]
+            if e.entity == "relation"
+            and e.action == "delete"
+            and e.before
             and uuid in (e.before.get("source"), e.before.get("target"))
-        ]  # fmt: skip
+        ]
         _restore_relations(session, related, ann.document, actor, report)
     return report
 
@@ -182,9 +191,17 @@ def restore_document(project: Project, uuid: str, actor: str) -> RestoreReport:
 
 def _document(data: dict[str, Any]) -> Document:
     return Document(
-        text=data["text"], title=data.get("title", ""), uuid=data["uuid"], sha256=data.get("sha256", ""),
-        encoding=data.get("encoding", "utf-8"), newline=data.get("newline", "none"), source=data.get("source", ""),
-        outlet=data.get("outlet", ""), author=data.get("author", ""), published=data.get("published", ""),
-        language=data.get("language", ""), metadata=dict(data.get("metadata") or {}),
+        text=data["text"],
+        title=data.get("title", ""),
+        uuid=data["uuid"],
+        sha256=data.get("sha256", ""),
+        encoding=data.get("encoding", "utf-8"),
+        newline=data.get("newline", "none"),
+        source=data.get("source", ""),
+        outlet=data.get("outlet", ""),
+        author=data.get("author", ""),
+        published=data.get("published", ""),
+        language=data.get("language", ""),
+        metadata=dict(data.get("metadata") or {}),
         created=datetime.fromisoformat(data["created"]),
-    )  # fmt: skip
+    )

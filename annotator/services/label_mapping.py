@@ -28,9 +28,23 @@ NEW, SKIP, ANY = "new", "skip", "*"
 _YES_NO = {"yes": True, "no": False, "true": True, "false": False}
 
 _PALETTE = (
-    "#76b7b2", "#edc948", "#ff9da7", "#bab0ac", "#8cd17d", "#d4a6c8", "#86bcb6", "#f1ce63", "#a0cbe8", "#ffbe7d",
-    "#d37295", "#499894", "#b6992d", "#fabfd2", "#79706e", "#d7b5a6",
-)  # fmt: skip
+    "#76b7b2",
+    "#edc948",
+    "#ff9da7",
+    "#bab0ac",
+    "#8cd17d",
+    "#d4a6c8",
+    "#86bcb6",
+    "#f1ce63",
+    "#a0cbe8",
+    "#ffbe7d",
+    "#d37295",
+    "#499894",
+    "#b6992d",
+    "#fabfd2",
+    "#79706e",
+    "#d7b5a6",
+)
 
 
 @dataclass

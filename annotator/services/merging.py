@@ -49,8 +49,16 @@ class MergeReport:
 
     @property
     def changed(self) -> bool:
-        return any((self.documents_added, self.annotations_added, self.relations_added, self.statuses_updated,
-                    self.memberships_added, self.adjudications_added))  # fmt: skip
+        return any(
+            (
+                self.documents_added,
+                self.annotations_added,
+                self.relations_added,
+                self.statuses_updated,
+                self.memberships_added,
+                self.adjudications_added,
+            )
+        )
 
     def summary(self) -> str:
         return (
@@ -112,9 +120,13 @@ def _read(source: Project) -> _Incoming:
         facts = review_repo.documents_for_review(session)
         relations = [(f.document.uuid, r) for f in facts for r in repo.relations_of(session, f.document.uuid)]
         return _Incoming(
-            facts, review_repo.annotations_for_review(session), relations, review_repo.statuses_for_review(session),
-            review_repo.adjudications(session), review_repo.annotator_kinds(session),
-        )  # fmt: skip
+            facts,
+            review_repo.annotations_for_review(session),
+            relations,
+            review_repo.statuses_for_review(session),
+            review_repo.adjudications(session),
+            review_repo.annotator_kinds(session),
+        )
 
 
 def _write(project: Project, session: Any, incoming: _Incoming, actor: str, report: MergeReport) -> None:
@@ -151,23 +163,39 @@ def _write(project: Project, session: Any, incoming: _Incoming, actor: str, repo
             current = repo.get_status(session, doc_map[document], annotator)
             if _STATUS_RANK[status] > _STATUS_RANK[current]:
                 repo.set_status(session, doc_map[document], annotator, status)
-                repo.log_change(session, actor, "status", f"{doc_map[document]}/{annotator}", "update",
-                                doc_map[document], {"status": current.value}, {"status": status.value})  # fmt: skip
+                repo.log_change(
+                    session,
+                    actor,
+                    "status",
+                    f"{doc_map[document]}/{annotator}",
+                    "update",
+                    doc_map[document],
+                    {"status": current.value},
+                    {"status": status.value},
+                )
                 report.statuses_updated += 1
     for record in incoming.adjudications:
         if review_repo.adjudication_exists(session, record.uuid):
             continue
-        moved = replace(record, document=doc_map[record.document], sources=tuple(ann_map.get(s, s) for s in
-                        record.sources), gold_annotation=ann_map.get(record.gold_annotation or "", None))  # fmt: skip
+        moved = replace(
+            record,
+            document=doc_map[record.document],
+            sources=tuple(ann_map.get(s, s) for s in record.sources),
+            gold_annotation=ann_map.get(record.gold_annotation or "", None),
+        )
         review_repo.insert_adjudication(session, moved)
         repo.log_change(session, actor, "adjudication", moved.uuid, "create", moved.document, None, moved.to_dict())
         report.adjudications_added += 1
 
 
 def _merge_annotations(
-    project: Project, session: Any, annotations: list[Annotation], doc_map: dict[str, str], actor: str,
+    project: Project,
+    session: Any,
+    annotations: list[Annotation],
+    doc_map: dict[str, str],
+    actor: str,
     report: MergeReport,
-) -> dict[str, str]:  # fmt: skip
+) -> dict[str, str]:
     """Store incoming annotations; returns incoming uuid -> uuid it has here (for relations and records)."""
     ann_map: dict[str, str] = {}
     for ann in annotations:
@@ -190,8 +218,10 @@ def _merge_annotations(
         note = f"merged from {report.source}: a different version of {ann.uuid}"
         incoming = replace(ann, uuid=twin, note=f"{ann.note}\n{note}".strip())
         if _store(project, session, incoming, actor, report):
-            report.conflicts.append(f"annotation {ann.uuid} ({ann.annotator}, {ann.label}) differs here and in "
-                                    f"{report.source}; the incoming version is kept as {twin}")  # fmt: skip
+            report.conflicts.append(
+                f"annotation {ann.uuid} ({ann.annotator}, {ann.label}) differs here and in "
+                f"{report.source}; the incoming version is kept as {twin}"
+            )
     return ann_map
 
 

@@ -105,8 +105,9 @@ def load_corpus(project: Project, options: AgreementOptions) -> LoadedCorpus:
     for fact in facts:
         uuid = fact.document.uuid
         who = coded.get(uuid, set()) | {a for a, s in statuses.get(uuid, {}).items() if s in CODED}
-        docs.append(ReviewDocument(uuid, fact.document.text, tuple(by_doc.get(uuid, ())), frozenset(who),
-                                   fact.document.title))  # fmt: skip
+        docs.append(
+            ReviewDocument(uuid, fact.document.text, tuple(by_doc.get(uuid, ())), frozenset(who), fact.document.title)
+        )
     corpus = Corpus(docs, annotators, use_subtypes=options.subtypes)
     if options.subtypes:  # each label/sub-type used becomes a label of its own; unused labels stay listed
         present = {category(a, True): a.label for a in corpus.spans if a.label in span_labels}

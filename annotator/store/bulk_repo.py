@@ -108,10 +108,18 @@ def insert_annotations(
         ids = _insert_generic(session, ordered, labels, people)
     now = datetime.now(UTC)
     entries = [
-        {"at": now, "actor": actor, "entity": "import", "entity_uuid": document, "action": "create",
-         "document_uuid": document, "before": None, "after": after}
+        {
+            "at": now,
+            "actor": actor,
+            "entity": "import",
+            "entity_uuid": document,
+            "action": "create",
+            "document_uuid": document,
+            "before": None,
+            "after": after,
+        }
         for document, after in _import_entries(groups, ids)
-    ]  # fmt: skip
+    ]
     if entries:
         session.execute(insert(ChangeRow.__table__), entries)
     return ids
@@ -145,11 +153,22 @@ def _insert_sqlite(session: Session, ordered: _Ordered, labels: dict, people: di
             created = times[a.created] = _sqlite_time(a.created)
         if modified is None:
             modified = times[a.modified] = _sqlite_time(a.modified)
-        append((
-            row_id, uuid, document_id, people[a.annotator], kind[0], kind[1],
-            dumps(a.attributes).decode() if a.attributes else "{}", a.note, origins[a.origin], created, modified,
-            a.version,
-        ))  # fmt: skip
+        append(
+            (
+                row_id,
+                uuid,
+                document_id,
+                people[a.annotator],
+                kind[0],
+                kind[1],
+                dumps(a.attributes).decode() if a.attributes else "{}",
+                a.note,
+                origins[a.origin],
+                created,
+                modified,
+                a.version,
+            )
+        )
         for f in a.fragments:
             add_fragment((row_id, f.start, f.end))
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -175,13 +194,20 @@ def _insert_generic(session: Session, ordered: _Ordered, labels: dict, people: d
     ids: dict[str, int] = {}
     values = [
         {
-            "uuid": uuid, "document_id": document_id, "annotator_id": people[a.annotator],
-            "label_id": labels[(a.label, None)], "subtype_id": labels[(a.subtype, a.label)] if a.subtype else None,
-            "attributes": dict(a.attributes), "note": a.note, "origin": a.origin.value, "created": a.created,
-            "modified": a.modified, "version": a.version,
+            "uuid": uuid,
+            "document_id": document_id,
+            "annotator_id": people[a.annotator],
+            "label_id": labels[(a.label, None)],
+            "subtype_id": labels[(a.subtype, a.label)] if a.subtype else None,
+            "attributes": dict(a.attributes),
+            "note": a.note,
+            "origin": a.origin.value,
+            "created": a.created,
+            "modified": a.modified,
+            "version": a.version,
         }
         for uuid, document_id, a in ordered
-    ]  # fmt: skip
+    ]
     # PostgreSQL: a uuid already stored (or repeated in this batch) is skipped, and RETURNING names the rows kept
     statement = (
         postgresql.insert(AnnotationRow.__table__)
@@ -207,28 +233,54 @@ def insert_relations(session: Session, relations: list[tuple[Relation, str]], id
         return
     missing = {end for rel, _ in relations for end in (rel.source, rel.target) if end not in ids}
     if missing:
-        ids = {**ids, **dict(session.execute(select(AnnotationRow.uuid, AnnotationRow.id).where(
-            AnnotationRow.uuid.in_(missing))).tuples().all())}  # fmt: skip
+        ids = {
+            **ids,
+            **dict(
+                session.execute(select(AnnotationRow.uuid, AnnotationRow.id).where(AnnotationRow.uuid.in_(missing)))
+                .tuples()
+                .all()
+            ),
+        }
     people = {name: repo.annotator_id(session, name) for name in {rel.annotator for rel, _ in relations}}
     now = datetime.now(UTC)
     session.execute(
         insert(RelationRow.__table__),
         [
-            {"uuid": rel.uuid, "type": rel.type, "source_id": ids[rel.source], "target_id": ids[rel.target],
-             "annotator_id": people[rel.annotator], "created": rel.created}
+            {
+                "uuid": rel.uuid,
+                "type": rel.type,
+                "source_id": ids[rel.source],
+                "target_id": ids[rel.target],
+                "annotator_id": people[rel.annotator],
+                "created": rel.created,
+            }
             for rel, _ in relations
         ],
-    )  # fmt: skip
+    )
     session.execute(
         insert(ChangeRow.__table__),
         [
-            {"at": now, "actor": actor, "entity": "relation", "entity_uuid": rel.uuid, "action": "create",
-             "document_uuid": document, "before": None, "after": _relation_after(rel)}
+            {
+                "at": now,
+                "actor": actor,
+                "entity": "relation",
+                "entity_uuid": rel.uuid,
+                "action": "create",
+                "document_uuid": document,
+                "before": None,
+                "after": _relation_after(rel),
+            }
             for rel, document in relations
         ],
-    )  # fmt: skip
+    )
 
 
 def _relation_after(rel: Relation) -> dict[str, Any]:
-    return {"uuid": rel.uuid, "type": rel.type, "source": rel.source, "target": rel.target,
-            "annotator": rel.annotator, "created": rel.created.isoformat()}  # fmt: skip
+    return {
+        "uuid": rel.uuid,
+        "type": rel.type,
+        "source": rel.source,
+        "target": rel.target,
+        "annotator": rel.annotator,
+        "created": rel.created.isoformat(),
+    }

@@ -60,9 +60,13 @@ def make_engine(url: URL) -> Engine:
 
 # what the PostgreSQL driver says when the server is down, the network dropped or the database refuses connections
 _UNREACHABLE = (
-    "could not connect", "connection failed", "server closed the connection", "terminating connection",
-    "not currently accepting connections", "could not receive data",
-)  # fmt: skip
+    "could not connect",
+    "connection failed",
+    "server closed the connection",
+    "terminating connection",
+    "not currently accepting connections",
+    "could not receive data",
+)
 
 
 def describe_error(exc: BaseException, where: str) -> str:

@@ -147,15 +147,39 @@ def _read_records(
         label = labels[label_id]
         attributes = {} if attrs == "{}" or not attrs else loads(attrs)
         if start is None:  # a document-level annotation
-            records.append((
-                0, 0, label, uuid, people[who], labels[sub_id], (), attributes, note, origin, created_at,
-                modified_at,
-            ))  # fmt: skip
+            records.append(
+                (
+                    0,
+                    0,
+                    label,
+                    uuid,
+                    people[who],
+                    labels[sub_id],
+                    (),
+                    attributes,
+                    note,
+                    origin,
+                    created_at,
+                    modified_at,
+                )
+            )
         else:
-            records.append((
-                start, -end, label, uuid, people[who], labels[sub_id], None, attributes, note, origin, created_at,
-                modified_at,
-            ))  # fmt: skip
+            records.append(
+                (
+                    start,
+                    -end,
+                    label,
+                    uuid,
+                    people[who],
+                    labels[sub_id],
+                    None,
+                    attributes,
+                    note,
+                    origin,
+                    created_at,
+                    modified_at,
+                )
+            )
 
 
 def _with_span(record: AnnotationRecord, start: int, end: int) -> AnnotationRecord:
@@ -174,13 +198,20 @@ def _relations(
         AnnotationRow.__table__.alias("target_annotation"),
     )
     query = (
-        select(RelationRow.uuid, RelationRow.type, source.c.uuid, target.c.uuid, RelationRow.annotator_id,
-               RelationRow.created, source.c.document_id)
+        select(
+            RelationRow.uuid,
+            RelationRow.type,
+            source.c.uuid,
+            target.c.uuid,
+            RelationRow.annotator_id,
+            RelationRow.created,
+            source.c.document_id,
+        )
         .join(source, source.c.id == RelationRow.source_id)
         .join(target, target.c.id == RelationRow.target_id)
         .where(*annotation_filter(session, sel, source), *annotation_filter(session, sel, target))
         .order_by(RelationRow.id)
-    )  # fmt: skip
+    )
 
     def read(doc_ids: list[int]) -> dict[int, list[Relation]]:
         found: dict[int, list[Relation]] = {}

@@ -195,13 +195,24 @@ def _annotation_query(doc_ids: list[int], conditions: list[Any]) -> Any:
     f = FragmentRow.__table__.c
     return (
         select(
-            a.id, a.uuid, a.document_id, a.annotator_id, a.label_id, a.subtype_id, type_coerce(a.attributes, String),
-            a.note, a.origin, type_coerce(a.created, String), type_coerce(a.modified, String), a.version,
-            f.start, f.end,
+            a.id,
+            a.uuid,
+            a.document_id,
+            a.annotator_id,
+            a.label_id,
+            a.subtype_id,
+            type_coerce(a.attributes, String),
+            a.note,
+            a.origin,
+            type_coerce(a.created, String),
+            type_coerce(a.modified, String),
+            a.version,
+            f.start,
+            f.end,
         )
         .select_from(AnnotationRow.__table__.outerjoin(FragmentRow.__table__, f.annotation_id == a.id))
         .where(a.document_id.in_(doc_ids), *conditions)
-    )  # fmt: skip
+    )
 
 
 def _raw_rows(session: Session, query: Any) -> Any:
@@ -262,10 +273,19 @@ def _build_annotations(
         if entry is None:
             ann = new(make)
             ann.__dict__.update(
-                document=uuid_of[doc_id], annotator=people[who], label=labels[label], fragments=(),
-                subtype=labels[subtype] if subtype else None, attributes=_json(attrs), note=note,
-                origin=origins[origin], uuid=uuid, created=times(created), modified=times(modified), version=version,
-            )  # fmt: skip
+                document=uuid_of[doc_id],
+                annotator=people[who],
+                label=labels[label],
+                fragments=(),
+                subtype=labels[subtype] if subtype else None,
+                attributes=_json(attrs),
+                note=note,
+                origin=origins[origin],
+                uuid=uuid,
+                created=times(created),
+                modified=times(modified),
+                version=version,
+            )
             found[row_id] = [ann, start, end]
         elif start is not None:
             entry.append((start, end))
@@ -303,10 +323,21 @@ def by_key(item: tuple[Any, Any]) -> Any:
 
 
 _DOC_COLUMNS = (
-    DocumentRow.id, DocumentRow.text, DocumentRow.title, DocumentRow.uuid, DocumentRow.sha256, DocumentRow.encoding,
-    DocumentRow.newline, DocumentRow.source, DocumentRow.outlet, DocumentRow.author, DocumentRow.published,
-    DocumentRow.language, DocumentRow.meta, DocumentRow.created,
-)  # fmt: skip
+    DocumentRow.id,
+    DocumentRow.text,
+    DocumentRow.title,
+    DocumentRow.uuid,
+    DocumentRow.sha256,
+    DocumentRow.encoding,
+    DocumentRow.newline,
+    DocumentRow.source,
+    DocumentRow.outlet,
+    DocumentRow.author,
+    DocumentRow.published,
+    DocumentRow.language,
+    DocumentRow.meta,
+    DocumentRow.created,
+)
 
 
 def batch_documents(session: Session, doc_ids: list[int]) -> list[tuple[int, Document]]:
@@ -315,10 +346,20 @@ def batch_documents(session: Session, doc_ids: list[int]) -> list[tuple[int, Doc
     for row in rows:
         row_id, text, title, uuid, sha, encoding, newline, source, outlet, author, published, language, meta, at = row
         doc = Document(
-            text=text, title=title, uuid=uuid, sha256=sha, encoding=encoding, newline=newline, source=source,
-            outlet=outlet, author=author, published=published, language=language, metadata=dict(meta or {}),
+            text=text,
+            title=title,
+            uuid=uuid,
+            sha256=sha,
+            encoding=encoding,
+            newline=newline,
+            source=source,
+            outlet=outlet,
+            author=author,
+            published=published,
+            language=language,
+            metadata=dict(meta or {}),
             created=at,
-        )  # fmt: skip
+        )
         found.append((row_id, doc))
     return found
 
@@ -327,14 +368,33 @@ _ORIGINS = {o.value: o for o in Origin}
 
 
 def _annotation(
-    uuid: str, document: str, annotator: str, label: str, subtype: str | None, attributes: dict[str, Any],
-    note: str, origin: str, created: datetime, modified: datetime, version: int,
-) -> Annotation:  # fmt: skip
+    uuid: str,
+    document: str,
+    annotator: str,
+    label: str,
+    subtype: str | None,
+    attributes: dict[str, Any],
+    note: str,
+    origin: str,
+    created: datetime,
+    modified: datetime,
+    version: int,
+) -> Annotation:
     ann = object.__new__(Annotation)
     ann.__dict__.update(
-        document=document, annotator=annotator, label=label, fragments=(), subtype=subtype, attributes=attributes,
-        note=note, origin=_ORIGINS[origin], uuid=uuid, created=created, modified=modified, version=version,
-    )  # fmt: skip
+        document=document,
+        annotator=annotator,
+        label=label,
+        fragments=(),
+        subtype=subtype,
+        attributes=attributes,
+        note=note,
+        origin=_ORIGINS[origin],
+        uuid=uuid,
+        created=created,
+        modified=modified,
+        version=version,
+    )
     return ann
 
 
@@ -345,18 +405,25 @@ def batch_relations(
     found: dict[str, list[Relation]] = defaultdict(list)
     source = AnnotationRow.__table__.alias("source_annotation")
     query = (
-        select(RelationRow.uuid, RelationRow.type, RelationRow.source_id, RelationRow.target_id,
-               RelationRow.annotator_id, RelationRow.created, source.c.document_id)
+        select(
+            RelationRow.uuid,
+            RelationRow.type,
+            RelationRow.source_id,
+            RelationRow.target_id,
+            RelationRow.annotator_id,
+            RelationRow.created,
+            source.c.document_id,
+        )
         .join(source, source.c.id == RelationRow.source_id)
         .where(source.c.document_id.in_(doc_ids))
         .order_by(RelationRow.id)
-    )  # fmt: skip
+    )
     for uuid, kind, src, tgt, who, created, doc_id in session.execute(query):
         if src in kept and tgt in kept:
             found[uuid_of[doc_id]].append(
                 Relation(
                     type=kind, source=kept[src], target=kept[tgt], annotator=people[who], uuid=uuid, created=created
-                )  # fmt: skip
+                )
             )
     return found
 

@@ -48,14 +48,25 @@ def insert_documents(session: Session, documents: list[Document], changes: list[
                 "after": after,
             }
             for doc, after in zip(documents, changes, strict=True)
-        ],  # fmt: skip
+        ],
     )
 
 
 def _document_values(doc: Document) -> dict[str, Any]:
     return {
-        "uuid": doc.uuid, "sha256": doc.sha256, "title": doc.title, "text": doc.text, "length": len(doc.text),
-        "encoding": doc.encoding, "newline": doc.newline, "source": doc.source, "outlet": doc.outlet,
-        "author": doc.author, "published": doc.published, "language": doc.language, "meta": dict(doc.metadata),
-        "created": doc.created, "version": 1,
-    }  # fmt: skip
+        "uuid": doc.uuid,
+        "sha256": doc.sha256,
+        "title": doc.title,
+        "text": doc.text,
+        "length": len(doc.text),
+        "encoding": doc.encoding,
+        "newline": doc.newline,
+        "source": doc.source,
+        "outlet": doc.outlet,
+        "author": doc.author,
+        "published": doc.published,
+        "language": doc.language,
+        "meta": dict(doc.metadata),
+        "created": doc.created,
+        "version": 1,
+    }

@@ -68,18 +68,39 @@ def list_annotators(session: Session) -> list[Annotator]:
 
 def document_to_row(doc: Document) -> DocumentRow:
     return DocumentRow(
-        uuid=doc.uuid, sha256=doc.sha256, title=doc.title, text=doc.text, length=len(doc.text),
-        encoding=doc.encoding, newline=doc.newline, source=doc.source, outlet=doc.outlet, author=doc.author,
-        published=doc.published, language=doc.language, meta=dict(doc.metadata), created=doc.created,
-    )  # fmt: skip
+        uuid=doc.uuid,
+        sha256=doc.sha256,
+        title=doc.title,
+        text=doc.text,
+        length=len(doc.text),
+        encoding=doc.encoding,
+        newline=doc.newline,
+        source=doc.source,
+        outlet=doc.outlet,
+        author=doc.author,
+        published=doc.published,
+        language=doc.language,
+        meta=dict(doc.metadata),
+        created=doc.created,
+    )
 
 
 def row_to_document(row: DocumentRow) -> Document:
     return Document(
-        text=row.text, title=row.title, uuid=row.uuid, sha256=row.sha256, encoding=row.encoding,
-        newline=row.newline, source=row.source, outlet=row.outlet, author=row.author, published=row.published,
-        language=row.language, metadata=dict(row.meta or {}), created=row.created,
-    )  # fmt: skip
+        text=row.text,
+        title=row.title,
+        uuid=row.uuid,
+        sha256=row.sha256,
+        encoding=row.encoding,
+        newline=row.newline,
+        source=row.source,
+        outlet=row.outlet,
+        author=row.author,
+        published=row.published,
+        language=row.language,
+        metadata=dict(row.meta or {}),
+        created=row.created,
+    )
 
 
 def document_row(session: Session, uuid: str) -> DocumentRow:
@@ -136,13 +157,19 @@ def document_summaries(session: Session, annotator: str | None) -> list[Document
     status_sq = select(StatusRow.document_id, StatusRow.status).where(StatusRow.annotator_id == ann_id).subquery()
     query = (
         select(
-            DocumentRow.uuid, DocumentRow.title, DocumentRow.outlet, DocumentRow.published, DocumentRow.sha256,
-            DocumentRow.length, func.coalesce(counts_sq.c.n, 0), status_sq.c.status,
+            DocumentRow.uuid,
+            DocumentRow.title,
+            DocumentRow.outlet,
+            DocumentRow.published,
+            DocumentRow.sha256,
+            DocumentRow.length,
+            func.coalesce(counts_sq.c.n, 0),
+            status_sq.c.status,
         )
         .outerjoin(counts_sq, counts_sq.c.document_id == DocumentRow.id)
         .outerjoin(status_sq, status_sq.c.document_id == DocumentRow.id)
         .order_by(DocumentRow.id)
-    )  # fmt: skip
+    )
     return [
         DocumentSummary(uuid, title, outlet, published, sha, length, n, Status(status or Status.NOT_STARTED))
         for uuid, title, outlet, published, sha, length, n, status in session.execute(query)
@@ -173,13 +200,19 @@ def insert_annotation(
     if doc_id is None:
         doc_id = document_id_and_length(session, ann.document)[0]
     row = AnnotationRow(
-        uuid=ann.uuid, document_id=doc_id, annotator_id=annotator_id(session, ann.annotator),
+        uuid=ann.uuid,
+        document_id=doc_id,
+        annotator_id=annotator_id(session, ann.annotator),
         label_id=labels[(ann.label, None)],
         subtype_id=labels[(ann.subtype, ann.label)] if ann.subtype else None,
-        attributes=dict(ann.attributes), note=ann.note, origin=ann.origin.value,
-        created=ann.created, modified=ann.modified, version=ann.version,
+        attributes=dict(ann.attributes),
+        note=ann.note,
+        origin=ann.origin.value,
+        created=ann.created,
+        modified=ann.modified,
+        version=ann.version,
         fragments=[FragmentRow(start=f.start, end=f.end) for f in ann.fragments],
-    )  # fmt: skip
+    )
     session.add(row)
     session.flush()
 
@@ -270,10 +303,19 @@ def _load_annotations(
             # _utc inlined for SQLite's text: this loop runs once per annotation of the document
             made = datetime.fromisoformat(created + "+00:00") if type(created) is str else parse(created)
             ann = found[row_id] = annotation(
-                docs[doc], people[who], names[label], (fragment(start, end),) if start is not None else (),
-                names[subtype] if subtype else None, _json(attrs) if attrs != "{}" else {}, note, origins[origin],
-                uuid, made, made if modified == created else parse(modified), version,
-            )  # fmt: skip
+                docs[doc],
+                people[who],
+                names[label],
+                (fragment(start, end),) if start is not None else (),
+                names[subtype] if subtype else None,
+                _json(attrs) if attrs != "{}" else {},
+                note,
+                origins[origin],
+                uuid,
+                made,
+                made if modified == created else parse(modified),
+                version,
+            )
             order[row_id] = (start, -end, ann.label, uuid) if start is not None else (0, 0, ann.label, uuid)
         else:  # a further fragment of a discontinuous annotation
             fragments = ann.__dict__["fragments"] = tuple(sorted((*ann.fragments, fragment(start, end))))
@@ -309,7 +351,7 @@ def insert_relation(session: Session, rel: Relation) -> None:
             target_id=target.id,
             annotator_id=annotator_id(session, rel.annotator),
             created=rel.created,
-        )  # fmt: skip
+        )
     )
     session.flush()
 
@@ -418,7 +460,7 @@ def log_change(
             document_uuid=document,
             before=before,
             after=after,
-        )  # fmt: skip
+        )
     )
 
 

@@ -55,14 +55,23 @@ def annotations_for_review(
     """Every annotation of the given annotators (all when None) in the given documents, in three queries."""
     query = (
         select(
-            AnnotationRow.id, AnnotationRow.uuid, DocumentRow.uuid, AnnotatorRow.name, AnnotationRow.label_id,
-            AnnotationRow.subtype_id, AnnotationRow.attributes, AnnotationRow.note, AnnotationRow.origin,
-            AnnotationRow.created, AnnotationRow.modified, AnnotationRow.version,
+            AnnotationRow.id,
+            AnnotationRow.uuid,
+            DocumentRow.uuid,
+            AnnotatorRow.name,
+            AnnotationRow.label_id,
+            AnnotationRow.subtype_id,
+            AnnotationRow.attributes,
+            AnnotationRow.note,
+            AnnotationRow.origin,
+            AnnotationRow.created,
+            AnnotationRow.modified,
+            AnnotationRow.version,
         )
         .join(DocumentRow, DocumentRow.id == AnnotationRow.document_id)
         .join(AnnotatorRow, AnnotatorRow.id == AnnotationRow.annotator_id)
         .order_by(AnnotationRow.id)
-    )  # fmt: skip
+    )
     if annotators is not None:
         query = query.where(AnnotatorRow.name.in_(list(annotators)))
     if documents is not None:

@@ -180,9 +180,12 @@ def _init(conn: Connection) -> dict[str, str]:
         check = f"annotator_may_write(annotator_row_owner('{table}', to_jsonb({table})))"
         _policies(conn, table, everyone, writers, check)
     _policies(
-        conn, "annotators", everyone, writers,
+        conn,
+        "annotators",
+        everyone,
+        writers,
         "(name = current_user AND kind <> 'gold') OR (kind = 'gold' AND annotator_is_curator())",
-    )  # fmt: skip
+    )
     _policies(conn, "change_log", everyone, writers, "actor = current_user", update=False)
     return groups
 

@@ -41,8 +41,9 @@ OPEN_COLOUR, DONE_COLOUR = "#fff8e1", "#e8f5e9"
 
 
 class AdjudicationWindow(QMainWindow):
-    def __init__(self, project: Project, curator: str, annotators: list[str] | None = None,
-                 document: str | None = None):  # fmt: skip
+    def __init__(
+        self, project: Project, curator: str, annotators: list[str] | None = None, document: str | None = None
+    ):
         super().__init__()
         self.project = project
         self.service = Adjudication(project, curator)
@@ -62,8 +63,13 @@ class AdjudicationWindow(QMainWindow):
         self.message = QLabel()
         self.message.setWordWrap(True)
         bar = QToolBar("Adjudicate")
-        for widget in (QLabel(" Document "), self.doc_chooser, self.agreed_button, self.majority_button,
-                       self.everywhere):  # fmt: skip
+        for widget in (
+            QLabel(" Document "),
+            self.doc_chooser,
+            self.agreed_button,
+            self.majority_button,
+            self.everywhere,
+        ):
             bar.addWidget(widget)
         self.addToolBar(bar)
 
@@ -185,8 +191,9 @@ class AdjudicationWindow(QMainWindow):
         item = self.items[row] if 0 <= row < len(self.items) else None
         for button in (self.merge_button, self.reject_button, self.edit_button):
             button.setEnabled(item is not None and not item.decided)
-        self.merge_button.setEnabled(bool(item and not item.decided and not item.unit.is_document_level
-                                          and len(item.unit.members) > 1))  # fmt: skip
+        self.merge_button.setEnabled(
+            bool(item and not item.decided and not item.unit.is_document_level and len(item.unit.members) > 1)
+        )
         self.revoke_button.setEnabled(bool(item and item.decided))
         if item is None:
             self.decision_label.clear()
@@ -202,9 +209,13 @@ class AdjudicationWindow(QMainWindow):
         record = item.record
         self.decision_label.setText(
             f"Disagreement: {kinds}."
-            + (f"  Decided: {record.decision.value} by {record.curator} at {record.at:%Y-%m-%d %H:%M}"
-               + (f" — {record.reason}" if record.reason else "") if record else "  Not decided yet.")
-        )  # fmt: skip
+            + (
+                f"  Decided: {record.decision.value} by {record.curator} at {record.at:%Y-%m-%d %H:%M}"
+                + (f" — {record.reason}" if record.reason else "")
+                if record
+                else "  Not decided yet."
+            )
+        )
         if not item.unit.is_document_level:
             select_in(self.gold_view, self.omap, item.unit.start, item.unit.end)
 
@@ -271,8 +282,9 @@ class AdjudicationWindow(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         label, subtype, fragments = dialog.values()
-        self._decide(lambda: self.service.edit(item.unit.uuids, label, subtype, fragments,
-                                               reason=self.reason_edit.text()))  # fmt: skip
+        self._decide(
+            lambda: self.service.edit(item.unit.uuids, label, subtype, fragments, reason=self.reason_edit.text())
+        )
 
     def _bulk_documents(self) -> list[str] | None:
         document = self.doc_chooser.current_uuid()

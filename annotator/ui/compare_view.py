@@ -138,8 +138,7 @@ class CompareWindow(QMainWindow):
             self._fill_unit_list()
             return
         try:
-            self.comparison = review.compare(self.project, document, names,
-                                             None if label == ALL_LABELS else [label])  # fmt: skip
+            self.comparison = review.compare(self.project, document, names, None if label == ALL_LABELS else [label])
         except AnnotatorError as exc:
             self.message.setText(str(exc))
             return

@@ -43,9 +43,11 @@ def build(window: MainWindow) -> None:
     window.delete_action = window.add_action(edit, "&Delete annotation", lambda: _delete_current(window), "Delete")
     window.palette_action = window.add_action(edit, "Label &palette…", lambda: show_palette(window), "Ctrl+Space")
     for text, which, step, keys in (
-        ("Move start left", "start", -1, "Alt+Left"), ("Move start right", "start", 1, "Alt+Right"),
-        ("Move end left", "end", -1, "Alt+Shift+Left"), ("Move end right", "end", 1, "Alt+Shift+Right"),
-    ):  # fmt: skip
+        ("Move start left", "start", -1, "Alt+Left"),
+        ("Move start right", "start", 1, "Alt+Right"),
+        ("Move end left", "end", -1, "Alt+Shift+Left"),
+        ("Move end right", "end", 1, "Alt+Shift+Right"),
+    ):
         window.add_action(edit, text, lambda w=which, s=step: _move(window, w, s), keys)
     edit.addSeparator()
     window.add_action(edit, "&Find in document", reader.open_find, QKeySequence.StandardKey.Find)
@@ -123,8 +125,9 @@ def fill_labels(window: MainWindow) -> None:
     window.label_actions = {}
     scheme = window.project.scheme
     for lab in scheme.top_labels():
-        action = window.add_action(menu, lab.name.replace("_", " "), lambda n=lab.name: window.apply_label(n),
-                                   lab.shortcut or None)  # fmt: skip
+        action = window.add_action(
+            menu, lab.name.replace("_", " "), lambda n=lab.name: window.apply_label(n), lab.shortcut or None
+        )
         action.setToolTip(lab.guideline)
         window.label_actions[lab.name] = action
         subtypes = scheme.subtypes(lab.name)
@@ -188,9 +191,14 @@ def _toggle_colleague(window: MainWindow, name: str, shown: bool) -> None:
 
 def _switch(window: MainWindow) -> None:
     names = [a.name for a in window.project.annotators()]
-    name, ok = QInputDialog.getItem(window, "Switch annotator", "Annotate as (or type a new name):", names,
-                                    names.index(window.session.annotator) if window.session.annotator in names else 0,
-                                    True)  # fmt: skip
+    name, ok = QInputDialog.getItem(
+        window,
+        "Switch annotator",
+        "Annotate as (or type a new name):",
+        names,
+        names.index(window.session.annotator) if window.session.annotator in names else 0,
+        True,
+    )
     if ok and name.strip():
         window.switch_annotator(name.strip())
 
@@ -221,8 +229,14 @@ def edit_metadata(window: MainWindow) -> None:
 
     if window.session.document is not None:
         uuid = window.session.document.uuid
-        run_dialog(window, window.project, uuid, window.session.annotator, window.session.undo_stack,
-                   notify=lambda _uuid: window.metadata_changed())  # fmt: skip
+        run_dialog(
+            window,
+            window.project,
+            uuid,
+            window.session.annotator,
+            window.session.undo_stack,
+            notify=lambda _uuid: window.metadata_changed(),
+        )
 
 
 def build_review(window: MainWindow) -> None:

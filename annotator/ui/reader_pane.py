@@ -55,8 +55,9 @@ class ReaderPane(QWidget):
         doc = self.session.document
         assert doc is not None
         facts = " · ".join(html.escape(x) for x in (doc.outlet, doc.author, doc.published, doc.source) if x)
-        self.header.setText(f"<h2 style='margin:0'>{html.escape(doc.title or '(untitled)')}</h2>"
-                            f"<span style='color:gray'>{facts}</span>")  # fmt: skip
+        self.header.setText(
+            f"<h2 style='margin:0'>{html.escape(doc.title or '(untitled)')}</h2><span style='color:gray'>{facts}</span>"
+        )
         self.view.show_text(self.session.offsets.display_text(), self.session.all_marks())
         self._outline()
 

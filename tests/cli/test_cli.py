@@ -35,8 +35,14 @@ def test_duplicates_and_failures_are_summarised(tmp_path) -> None:
     (tmp_path / "a.txt").write_text("Same words.")
     (tmp_path / "b.txt").write_text("Same words.")
     (tmp_path / "c.txt").write_bytes(b"")
-    out = run("import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), str(tmp_path / "c.txt"),
-              env_home=tmp_path, check=False)  # fmt: skip
+    out = run(
+        "import",
+        str(tmp_path / "a.txt"),
+        str(tmp_path / "b.txt"),
+        str(tmp_path / "c.txt"),
+        env_home=tmp_path,
+        check=False,
+    )
     assert out.returncode == 1
     assert "1 imported, 1 duplicates skipped, 1 failed" in out.stdout
     assert f"failed: {tmp_path / 'c.txt'}: the file is empty" in out.stdout

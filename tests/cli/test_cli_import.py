@@ -35,8 +35,15 @@ def test_summary_lists_duplicates_with_their_document_and_failures_with_reasons(
 
 def test_babe_sample_with_a_mapping_into_a_collection(tmp_path) -> None:
     babe = shared_data("babe", "final_labels_SG2.sample40.csv")
-    out = run("import", str(babe), "--map", "text=text,url=news_link,title=-", "--collection", "BABE sample",
-              env_home=tmp_path)  # fmt: skip
+    out = run(
+        "import",
+        str(babe),
+        "--map",
+        "text=text,url=news_link,title=-",
+        "--collection",
+        "BABE sample",
+        env_home=tmp_path,
+    )
     assert out.stdout.splitlines()[-2:] == [
         "collection 'BABE sample' holds the 40 documents of this import",
         "40 imported, 0 duplicates skipped, 0 failed",
@@ -66,8 +73,10 @@ def test_collections_commands(tmp_path) -> None:
     assert run("collections", "create", "left", "--description", "left outlets", env_home=tmp_path).stdout.strip() == (
         "created collection 'left'"
     )
-    assert "2 documents added to 'left'" in run("collections", "add", "left", "Alpha article.", "Beta article.",
-                                                 env_home=tmp_path).stdout  # fmt: skip
+    assert (
+        "2 documents added to 'left'"
+        in run("collections", "add", "left", "Alpha article.", "Beta article.", env_home=tmp_path).stdout
+    )
     assert "1 documents taken out" in run("collections", "remove", "left", "Beta article.", env_home=tmp_path).stdout
     run("collections", "rename", "left", "left-leaning", env_home=tmp_path)
     out = run("collections", env_home=tmp_path).stdout
@@ -88,8 +97,13 @@ def test_progress_bar_is_drawn_on_a_terminal(tmp_path) -> None:
         (tmp_path / "in" / f"{i}.txt").write_text(f"Article {i}.")
     master, slave = pty.openpty()
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    proc = subprocess.run([sys.executable, "-m", "annotator", "--as", "t", "import", str(tmp_path / "in")],
-                          stdout=subprocess.PIPE, stderr=slave, env=env, text=True)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "annotator", "--as", "t", "import", str(tmp_path / "in")],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+        text=True,
+    )
     os.close(slave)
     drawn = os.read(master, 65536).decode()
     os.close(master)

@@ -27,9 +27,18 @@ def db(tmp_path) -> Path:
 
 @pytest.mark.parametrize(
     ("fmt", "name"),
-    [("jsonl", "out.jsonl"), ("csv", "out.csv"), ("brat", "brat"), ("doccano", "out.jsonl"),
-     ("labelstudio", "out.json"), ("conll", "out.conll"), ("ptc", "ptc"), ("webanno", "tsv"), ("qdpx", "out.qdpx")],
-)  # fmt: skip
+    [
+        ("jsonl", "out.jsonl"),
+        ("csv", "out.csv"),
+        ("brat", "brat"),
+        ("doccano", "out.jsonl"),
+        ("labelstudio", "out.json"),
+        ("conll", "out.conll"),
+        ("ptc", "ptc"),
+        ("webanno", "tsv"),
+        ("qdpx", "out.qdpx"),
+    ],
+)
 def test_every_format_exports(db, tmp_path, capsys, fmt, name) -> None:
     out = tmp_path / name
     assert cli("export", "--format", fmt, "--out", str(out), "--annotators", "alice", db=db) == 0

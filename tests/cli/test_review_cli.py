@@ -15,8 +15,12 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "samples.jsonl"
 
 def run(home: Path, *args: str, db: str = "project.sqlite", check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config")}
-    result = subprocess.run([sys.executable, "-m", "annotator", "--db", str(home / db), "--as", "carla", *args],
-                            capture_output=True, text=True, env=env)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator", "--db", str(home / db), "--as", "carla", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"exit {result.returncode}: {result.stderr}")
     return result
@@ -39,8 +43,19 @@ def test_agreement_json_is_the_documented_object(home: Path) -> None:
 
 
 def test_agreement_text_breakdown_and_report(home: Path) -> None:
-    out = run(home, "agreement", "--annotators", "alice,bob", "--labels", "claim", "opinion", "--by", "outlet",
-              "--report", str(home / "report")).stdout  # fmt: skip
+    out = run(
+        home,
+        "agreement",
+        "--annotators",
+        "alice,bob",
+        "--labels",
+        "claim",
+        "opinion",
+        "--by",
+        "outlet",
+        "--report",
+        str(home / "report"),
+    ).stdout
     assert out.startswith("report written to") and "== outlet: Civic Ledger" in out
     assert "\nclaim " in out and "framing" not in out
     assert (home / "report" / "report.html").exists() and (home / "report" / "confusion_alice_bob.svg").exists()

@@ -52,10 +52,19 @@ def test_newline_style(text: str, style: str) -> None:
 def test_stored_annotation_equals_the_checked_one_made_from_the_same_values() -> None:
     checked = Annotation("d", "alice", "claim", (Fragment(10, 12), Fragment(0, 3)), "statistical", {"a": 1}, "n")
     stored = stored_annotation(
-        checked.document, checked.annotator, checked.label, (stored_fragment(10, 12), stored_fragment(0, 3)),
-        checked.subtype, {"a": 1}, checked.note, checked.origin, checked.uuid, checked.created, checked.modified,
+        checked.document,
+        checked.annotator,
+        checked.label,
+        (stored_fragment(10, 12), stored_fragment(0, 3)),
+        checked.subtype,
+        {"a": 1},
+        checked.note,
+        checked.origin,
+        checked.uuid,
+        checked.created,
+        checked.modified,
         checked.version,
-    )  # fmt: skip
+    )
     assert stored == checked and hash(stored.fragments) == hash(checked.fragments)
     assert stored.fragments[0] == Fragment(0, 3) and (stored.start, stored.end) == (0, 12)
     assert replace(stored, note="m").note == "m"  # still a frozen dataclass instance

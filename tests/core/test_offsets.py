@@ -6,8 +6,27 @@ from hypothesis import strategies as st
 from annotator.core.offsets import OffsetMap, utf16_length
 
 # pieces that real corpora contain and that Qt and UTF-16 count differently from code points
-PIECES = ["a", "Z", " ", "é", "e\u0301", "😀", "👩\u200d🔬", "中文", "مرحبا", "שלום", "\r\n", "\r", "\n", "\u2028",
-          "\u2029", "\t", "\ufeff", "𝔘", "ﬁ"]  # fmt: skip
+PIECES = [
+    "a",
+    "Z",
+    " ",
+    "é",
+    "e\u0301",
+    "😀",
+    "👩\u200d🔬",
+    "中文",
+    "مرحبا",
+    "שלום",
+    "\r\n",
+    "\r",
+    "\n",
+    "\u2028",
+    "\u2029",
+    "\t",
+    "\ufeff",
+    "𝔘",
+    "ﬁ",
+]
 texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 bom_texts = texts.map(lambda t: "\ufeff" + t)
 any_text = st.one_of(texts, bom_texts)

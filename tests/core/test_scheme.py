@@ -24,8 +24,13 @@ def test_default_scheme_has_the_four_tags_and_document_labels() -> None:
     assert scheme.label("claim").attribute("check_worthy").kind is AttributeKind.YES_NO
     assert scheme.label("opinion").attribute("polarity").kind is AttributeKind.CHOICE
     assert scheme.label("attribution").attribute("source_type").choices == (
-        "official", "expert", "anonymous", "media", "citizen", "document",
-    )  # fmt: skip
+        "official",
+        "expert",
+        "anonymous",
+        "media",
+        "citizen",
+        "document",
+    )
     assert {r.name for r in scheme.relation_types} == {"attributed_to", "cue_of"}
     assert len({lab.shortcut for lab in scheme.top_labels(Scope.SPAN)}) == 4
 

@@ -45,8 +45,11 @@ def run_once(path: Path, document: str, out: Path, seed: int, rng: random.Random
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.crash.editor_process", str(path), document, str(len(TEXT)), str(seed), str(out)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 60
     start = out.stat().st_size if out.exists() else 0
     while time.monotonic() < deadline and child.poll() is None:

@@ -12,10 +12,40 @@ from annotator.formats._common import stable_uuid
 from annotator.formats.registry import DocumentBundle
 
 PIECES = (
-    "The", "minister", "said", "taxes", "rise", "5%", "😀", "👍🏽", "e\u0301", "na\u0303o", "שלום", "مرحبا", "中文",
-    "\u00a0", " ", " ", " ", "\n", "\r\n", "\r\n\r\n", ".", ",", "«", "»", "\"", "—", "x", "\\", "[", "]", "|",
-    "_", "*",
-)  # fmt: skip
+    "The",
+    "minister",
+    "said",
+    "taxes",
+    "rise",
+    "5%",
+    "😀",
+    "👍🏽",
+    "e\u0301",
+    "na\u0303o",
+    "שלום",
+    "مرحبا",
+    "中文",
+    "\u00a0",
+    " ",
+    " ",
+    " ",
+    "\n",
+    "\r\n",
+    "\r\n\r\n",
+    ".",
+    ",",
+    "«",
+    "»",
+    '"',
+    "—",
+    "x",
+    "\\",
+    "[",
+    "]",
+    "|",
+    "_",
+    "*",
+)
 WORDS = tuple(p for p in PIECES if p.strip())
 LABELS = ("claim", "claim/statistical", "opinion/loaded_language", "attribution/source", "framing/economic")
 PEOPLE = ("alice", "bob")
@@ -80,7 +110,7 @@ def bundles(
                 created=WHEN,
                 modified=WHEN,
                 attributes=draw(st.sampled_from(ATTRIBUTES)) if attributes else {},
-            )  # fmt: skip
+            )
         )
     if document_level and draw(st.booleans()):
         annotations.append(Annotation(doc.uuid, people[0], "genre", (), "reporting", uuid=stable_uuid("doc", doc.uuid)))

@@ -96,10 +96,13 @@ def test_the_readme_states_the_limits_in_force() -> None:
     stated = [
         f"{limits.MAX_TEXT_BYTES // limits.MB} MB for one text",
         f"{limits.MAX_DOCUMENT_BYTES // limits.MB} MB for a Word",
-        f"{limits.MAX_BATCH_BYTES // limits.MB} MB for a CSV", f"{limits.MAX_CELL_CHARS // limits.MB} M characters",
-        f"more than {limits.MAX_ZIP_ENTRIES:,} entries", f"beyond {limits.MAX_ZIP_TOTAL_BYTES // 2**30} GB",
-        f"more than {limits.MAX_ZIP_RATIO} times", f"entry over {limits.ZIP_RATIO_FLOOR_BYTES // limits.MB} MB",
+        f"{limits.MAX_BATCH_BYTES // limits.MB} MB for a CSV",
+        f"{limits.MAX_CELL_CHARS // limits.MB} M characters",
+        f"more than {limits.MAX_ZIP_ENTRIES:,} entries",
+        f"beyond {limits.MAX_ZIP_TOTAL_BYTES // 2**30} GB",
+        f"more than {limits.MAX_ZIP_RATIO} times",
+        f"entry over {limits.ZIP_RATIO_FLOOR_BYTES // limits.MB} MB",
         f"nested more than {limits.MAX_ZIP_DEPTH} deep",
-    ]  # fmt: skip
+    ]
     missing = [s for s in stated if s not in " ".join(section.split())]
     assert missing == []

@@ -38,8 +38,10 @@ def test_offsets_count_from_their_sentence(tmp_path) -> None:
     assert text == "Héadline 😀\n\nFirst one. Second one.\n\nThird."
     assert starts == {"title": 0, "p0": 12, "p1": 23, "p2": 36}
     (tmp_path / "a.json").write_text(json.dumps(article), encoding="utf-8")
-    phrases = [{"id": "p1", "start": 0, "end": 6, "txt": "Second", "bias": "lex", "polarity": "neg"},
-               {"id": "title", "start": 9, "end": 10, "txt": "😀", "bias": "inf"}]  # fmt: skip
+    phrases = [
+        {"id": "p1", "start": 0, "end": 6, "txt": "Second", "bias": "lex", "polarity": "neg"},
+        {"id": "title", "start": 9, "end": 10, "txt": "😀", "bias": "inf"},
+    ]
     (tmp_path / "a_ann.json").write_text(json.dumps({"phrase-level-annotations": phrases}), encoding="utf-8")
     [bundle] = read_basil(tmp_path / "a.json", ReadOptions())
     assert sorted(a.covered_texts(text)[0] for a in bundle.annotations) == ["Second", "😀"]
@@ -48,8 +50,10 @@ def test_offsets_count_from_their_sentence(tmp_path) -> None:
 def test_a_phrase_whose_txt_differs_is_reported_with_file_and_line(tmp_path) -> None:
     article = {"title": "T", "body-paragraphs": [["Taxes will rise."]]}
     (tmp_path / "a.json").write_text(json.dumps(article), encoding="utf-8")
-    phrases = [{"id": "p0", "start": 0, "end": 5, "txt": "Taxes", "bias": "lex"},
-               {"id": "p0", "start": 6, "end": 10, "txt": "wont", "bias": "lex"}]  # fmt: skip
+    phrases = [
+        {"id": "p0", "start": 0, "end": 5, "txt": "Taxes", "bias": "lex"},
+        {"id": "p0", "start": 6, "end": 10, "txt": "wont", "bias": "lex"},
+    ]
     ann = tmp_path / "a_ann.json"
     ann.write_text(json.dumps({"phrase-level-annotations": phrases}, indent=1), encoding="utf-8")
     with pytest.raises(InputError) as caught:

@@ -81,8 +81,21 @@ def _records_of(bundle) -> list[tuple]:
             key, kept = (0, 0), ()
         else:
             key, kept = (spans[0][0], -max(e for _, e in spans)), (None if len(spans) == 1 else spans)
-        found.append((*key, a.label, a.uuid, a.annotator, a.subtype, kept, a.attributes, a.note, a.origin.value,
-                      a.created.isoformat(), a.modified.isoformat()))  # fmt: skip
+        found.append(
+            (
+                *key,
+                a.label,
+                a.uuid,
+                a.annotator,
+                a.subtype,
+                kept,
+                a.attributes,
+                a.note,
+                a.origin.value,
+                a.created.isoformat(),
+                a.modified.isoformat(),
+            )
+        )
     return found
 
 

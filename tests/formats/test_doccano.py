@@ -42,9 +42,10 @@ def test_doccano_examples_read_in_both_variants() -> None:
     text = relation.document.text
     names = {a.uuid: a.covered_texts(text)[0] for a in relation.annotations}
     assert sorted((r.type, names[r.source], names[r.target]) for r in relation.relations) == [
-        ("foundedAt", "Google", "September 4, 1998"), ("foundedBy", "Google", "Larry Page"),
+        ("foundedAt", "Google", "September 4, 1998"),
+        ("foundedBy", "Google", "Larry Page"),
         ("foundedBy", "Google", "Sergey Brin"),
-    ]  # fmt: skip
+    ]
     mapped = ReadOptions(mapping={"text": "column_data", "label": "column_label"})
     imported = list(read_doccano(folder / "import_sequence_labeling.example.jsonl", mapped))
     assert [a.label for b in imported for a in b.annotations] == ["ORG", "PERSON", "PERSON"]

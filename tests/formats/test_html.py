@@ -59,11 +59,25 @@ def test_article_text_and_metadata_without_boilerplate(tmp_path) -> None:
     doc = read(path)
     assert "The finance minister resigned on Tuesday" in doc.text
     assert "successor before the budget" in doc.text
-    for boilerplate in ("Subscribe", "Accept all cookies", "We use cookies", "Newsfeed", "Log in", "Reader123",
-                        "log in or register", "All rights reserved", "SCRIPT RAN", "font-family"):  # fmt: skip
+    for boilerplate in (
+        "Subscribe",
+        "Accept all cookies",
+        "We use cookies",
+        "Newsfeed",
+        "Log in",
+        "Reader123",
+        "log in or register",
+        "All rights reserved",
+        "SCRIPT RAN",
+        "font-family",
+    ):
         assert boilerplate not in doc.text, boilerplate
     assert (doc.title, doc.author, doc.published, doc.outlet) == (
-        "Minister resigns over tax plan", "Lois Lane", "2024-03-05", "Daily Planet")  # fmt: skip
+        "Minister resigns over tax plan",
+        "Lois Lane",
+        "2024-03-05",
+        "Daily Planet",
+    )
     assert doc.source == "https://dailyplanet.example/politics/minister-resigns"
     assert doc.language == "en-GB"
     assert doc.metadata["source_format"] == "html" and doc.metadata["file"] == str(path)

@@ -34,8 +34,13 @@ def tasks_file(tmp_path, results: list[dict], text: str) -> object:
 
 
 def region(rid: str, start: int, end: int, text: str, label: str = "claim") -> dict:
-    return {"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
-            "value": {"start": start, "end": end, "text": text, "labels": [label]}}  # fmt: skip
+    return {
+        "id": rid,
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start, "end": end, "text": text, "labels": [label]},
+    }
 
 
 def test_a_span_with_utf16_offsets_is_re_anchored_and_reported(tmp_path) -> None:

@@ -24,8 +24,12 @@ def write_pdf(path, pages, title="", author="") -> None:
 
 def test_text_layer_of_every_page_with_metadata(tmp_path) -> None:
     path = tmp_path / "report.pdf"
-    write_pdf(path, ["Budget row deepens\nThe minister said taxes will rise by 5%.", "Page two: reactions."],
-              title="Budget row deepens", author="Jane Doe")  # fmt: skip
+    write_pdf(
+        path,
+        ["Budget row deepens\nThe minister said taxes will rise by 5%.", "Page two: reactions."],
+        title="Budget row deepens",
+        author="Jane Doe",
+    )
     assert detect(path).name == "pdf"
     [bundle] = list(read_pdf(path, ReadOptions()))
     doc = bundle.document

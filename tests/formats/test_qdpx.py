@@ -47,8 +47,10 @@ def test_round_trip(bundle) -> None:
 
 
 def test_entity_expansion_is_refused(tmp_path) -> None:
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
-            b'<Project xmlns="urn:QDA-XML:project:1.0" name="&b;"/>')  # fmt: skip
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        b'<Project xmlns="urn:QDA-XML:project:1.0" name="&b;"/>'
+    )
     path = tmp_path / "bomb.qdpx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("project.qde", bomb)

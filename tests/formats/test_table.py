@@ -16,9 +16,13 @@ def docs(reader, path, **mapping):
 
 def test_common_column_names_are_recognised() -> None:
     assert detect_mapping(["Headline", "Body", "Media Name", "publishedAt", "URL", "lang", "id"]) == {
-        "text": "Body", "title": "Headline", "outlet": "Media Name", "published": "publishedAt", "url": "URL",
+        "text": "Body",
+        "title": "Headline",
+        "outlet": "Media Name",
+        "published": "publishedAt",
+        "url": "URL",
         "language": "lang",
-    }  # fmt: skip
+    }
     # "source" is an outlet only when nothing better names one
     assert detect_mapping(["text", "source", "media_name"])["outlet"] == "media_name"
     assert detect_mapping(["text", "source"])["outlet"] == "source"
@@ -104,10 +108,18 @@ def test_babe_sample_through_a_column_mapping() -> None:
 def test_json_lines_with_nested_objects_and_lists(tmp_path) -> None:
     path = tmp_path / "mediacloud.jsonl"
     records = [
-        {"title": "A", "text": "First article.\n", "source": {"id": 1, "name": "BBC"}, "authors": ["X", "Y"],
-         "publish_date": "2024-01-02", "url": "https://bbc.example/a", "language": "en", "tags": ["tax"]},
+        {
+            "title": "A",
+            "text": "First article.\n",
+            "source": {"id": 1, "name": "BBC"},
+            "authors": ["X", "Y"],
+            "publish_date": "2024-01-02",
+            "url": "https://bbc.example/a",
+            "language": "en",
+            "tags": ["tax"],
+        },
         {"title": "B", "text": "Second \u2028 article with a line separator."},
-    ]  # fmt: skip
+    ]
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
     assert detect(path).name == "articles-json"
     first, second = docs(read_json_batch, path)

@@ -46,10 +46,14 @@ def test_escaping_follows_webanno() -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("testMultiTokenStackedSpanWithFeatureValue.reference.tsv", [("LOCATION", "This is a test ."),
-                                                                   ("PERSON", "This is a test .")]),
-     ("example2.first2sentences.tsv", None)],
-)  # fmt: skip
+    [
+        (
+            "testMultiTokenStackedSpanWithFeatureValue.reference.tsv",
+            [("LOCATION", "This is a test ."), ("PERSON", "This is a test .")],
+        ),
+        ("example2.first2sentences.tsv", None),
+    ],
+)
 def test_inception_files_read(name, expected) -> None:
     path = shared_data("format_examples", "webanno_tsv3", name)
     bundle = read_tsv(path, ReadOptions())
@@ -64,8 +68,15 @@ def test_inception_files_read(name, expected) -> None:
 
 def test_a_token_that_does_not_match_the_text_names_the_line(tmp_path) -> None:
     path = tmp_path / "bad.tsv"
-    lines = ["#FORMAT=WebAnno TSV 3.3", "#T_SP=webanno.custom.Span|label", "", "", "#Text=Taxes rise",
-             "1-1\t0-5\tTaxes\t_\t", "1-2\t6-10\tfall\t_\t"]  # fmt: skip
+    lines = [
+        "#FORMAT=WebAnno TSV 3.3",
+        "#T_SP=webanno.custom.Span|label",
+        "",
+        "",
+        "#Text=Taxes rise",
+        "1-1\t0-5\tTaxes\t_\t",
+        "1-2\t6-10\tfall\t_\t",
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         list(read_webanno(path, ReadOptions()))

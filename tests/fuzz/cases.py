@@ -29,10 +29,12 @@ WORDS = ("minister", "taxes", "rise", "Critics", "disgrace", "unfair")
 
 def _bundle() -> DocumentBundle:
     doc = Document(TEXT, title="Fuzz seed", uuid="00000000-0000-4000-8000-000000000001")
-    claim = Annotation(doc.uuid, "alice", "claim", (Fragment(18, 33),), "prediction",
-                       uuid="00000000-0000-4000-8000-000000000002")  # fmt: skip
-    source = Annotation(doc.uuid, "alice", "attribution", (Fragment(0, 12),), "source",
-                        uuid="00000000-0000-4000-8000-000000000003")  # fmt: skip
+    claim = Annotation(
+        doc.uuid, "alice", "claim", (Fragment(18, 33),), "prediction", uuid="00000000-0000-4000-8000-000000000002"
+    )
+    source = Annotation(
+        doc.uuid, "alice", "attribution", (Fragment(0, 12),), "source", uuid="00000000-0000-4000-8000-000000000003"
+    )
     opinion = Annotation(doc.uuid, "alice", "opinion", (Fragment(49, 58),), uuid="00000000-0000-4000-8000-000000000004")
     rel = Relation("attributed_to", claim.uuid, source.uuid, "alice", uuid="00000000-0000-4000-8000-000000000005")
     return DocumentBundle(doc, [claim, source, opinion], [rel])
@@ -94,8 +96,10 @@ def _text(folder: Path) -> Path:
 def _html(folder: Path) -> Path:
     path = folder / "page.html"
     paragraphs = "".join(f"<p>{line} {line}</p>" for line in TEXT.splitlines())
-    path.write_text(f"<html><head><title>Taxes</title></head><body><article><h1>Taxes</h1>{paragraphs}"
-                    "</article></body></html>", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        f"<html><head><title>Taxes</title></head><body><article><h1>Taxes</h1>{paragraphs}</article></body></html>",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -234,12 +238,21 @@ def structure(data: bytes, rng: random.Random) -> bytes:
         cut = rng.randrange(len(data) + 1)
         return data[:cut] + rng.choice([b'"', b"{", b"[", b"<", b"\t", b"\r", b"]]>"]) + data[cut:]
     if choice == 2:
-        bomb = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
-                b'<!ENTITY c SYSTEM "file:///etc/passwd">]><r>&b;&c;</r>')  # fmt: skip
+        bomb = (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+            b'<!ENTITY c SYSTEM "file:///etc/passwd">]><r>&b;&c;</r>'
+        )
         return bomb + data if rng.random() < 0.5 else data.replace(b"<", bomb[:0] + b"<", 1)
     if choice == 3:
-        return data + rng.choice([b"\nT9\tclaim 5 x\tfoo\n", b"\n#Text=\n1-1\t0-99999\tx\n", b'\n{"text": 5}\n',
-                                  b'\n"unterminated, row\n', b"\n\x00\x01\x02\n"])  # fmt: skip
+        return data + rng.choice(
+            [
+                b"\nT9\tclaim 5 x\tfoo\n",
+                b"\n#Text=\n1-1\t0-99999\tx\n",
+                b'\n{"text": 5}\n',
+                b'\n"unterminated, row\n',
+                b"\n\x00\x01\x02\n",
+            ]
+        )
     if choice == 4:
         lines = data.split(b"\n")
         rng.shuffle(lines)
@@ -261,7 +274,7 @@ MUTATIONS: dict[str, Mutation] = {
         numbers,
         span_text,
         structure,
-    )  # fmt: skip
+    )
 }
 
 

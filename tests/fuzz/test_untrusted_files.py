@@ -31,8 +31,10 @@ def qdpx(path, project_qde: bytes, extra: dict[str, bytes] | None = None):
 
 
 def test_qdpx_external_entity_is_refused(project, tmp_path, secret) -> None:
-    xxe = (f'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file://{secret}">]>'
-           '<Project xmlns="urn:QDA-XML:project:1.0" name="&x;"/>').encode()  # fmt: skip
+    xxe = (
+        f'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="&x;"/>'
+    ).encode()
     path = qdpx(tmp_path / "xxe.qdpx", xxe)
     before = dump(project)
     report = importing.import_paths(project, [path], "tester", "qdpx")
@@ -42,8 +44,9 @@ def test_qdpx_external_entity_is_refused(project, tmp_path, secret) -> None:
 
 
 def test_qdpx_billion_laughs_is_refused_through_the_importer(project, tmp_path) -> None:
-    entities = '<!ENTITY a "lol">' + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
-                                             for i in range(8))  # fmt: skip
+    entities = '<!ENTITY a "lol">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)
+    )
     bomb = f'<?xml version="1.0"?><!DOCTYPE p [{entities}]><Project xmlns="urn:QDA-XML:project:1.0" name="&i;"/>'
     path = qdpx(tmp_path / "laughs.qdpx", bomb.encode())
     before = dump(project)

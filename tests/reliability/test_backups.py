@@ -55,8 +55,11 @@ def test_not_a_backup_is_refused_and_the_project_untouched(project, tmp_path) ->
     other = tmp_path / "other.sqlite"
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE things (x)")
-    for bad, reason in ((notes, "not a SQLite database"), (other, "no project tables"),
-                        (tmp_path / "missing.sqlite", "no such backup")):  # fmt: skip
+    for bad, reason in (
+        (notes, "not a SQLite database"),
+        (other, "no project tables"),
+        (tmp_path / "missing.sqlite", "no such backup"),
+    ):
         with pytest.raises(InputError, match=reason):
             backups.restore(project, bad)
     assert len(documents.list_documents(project)) == 1

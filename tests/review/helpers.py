@@ -13,12 +13,19 @@ TEXT = "The minister said taxes will rise. Critics called it a fantasy. 😊 Pri
 def ann(
     doc: str, who: str, label: str, *spans: tuple[int, int], subtype: str | None = None, uid: str = ""
 ) -> Annotation:
-    return Annotation(doc, who, label, tuple(Fragment(s, e) for s, e in spans), subtype,
-                      uuid=uid or f"{doc}-{who}-{label}-{spans}-{subtype}")  # fmt: skip
+    return Annotation(
+        doc,
+        who,
+        label,
+        tuple(Fragment(s, e) for s, e in spans),
+        subtype,
+        uuid=uid or f"{doc}-{who}-{label}-{spans}-{subtype}",
+    )
 
 
-def random_documents(n_docs: int, annotators: list[str], labels: list[str], seed: int = 0, per_doc: int = 6,
-                     text: str = TEXT) -> list[ReviewDocument]:  # fmt: skip
+def random_documents(
+    n_docs: int, annotators: list[str], labels: list[str], seed: int = 0, per_doc: int = 6, text: str = TEXT
+) -> list[ReviewDocument]:
     """Documents where annotators start from shared spans and then drift (move, relabel, drop, add)."""
     rng = np.random.default_rng(seed)
     docs = []
@@ -41,7 +48,8 @@ def random_documents(n_docs: int, annotators: list[str], labels: list[str], seed
                 spans = [(s, e)]
                 if rng.random() < 0.1 and e + 5 < n:
                     spans.append((e + 2, e + 5))  # a discontinuous annotation now and then
-                anns.append(Annotation(uid, who, label, tuple(Fragment(a, b) for a, b in spans),
-                                       uuid=f"{uid}-{who}-{k}"))  # fmt: skip
+                anns.append(
+                    Annotation(uid, who, label, tuple(Fragment(a, b) for a, b in spans), uuid=f"{uid}-{who}-{k}")
+                )
         docs.append(ReviewDocument(uid, text, tuple(anns), frozenset(annotators)))
     return docs

@@ -14,9 +14,17 @@ from annotator.review.corpus import MISSING, CodingTable
 
 # Fleiss (1971) as tabulated on Wikipedia ("Fleiss' kappa", worked example): 10 subjects, 14 raters, 5 categories
 FLEISS_EXAMPLE = [
-    [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-    [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
-]  # fmt: skip
+    [0, 0, 0, 0, 14],
+    [0, 2, 6, 4, 2],
+    [0, 0, 3, 5, 6],
+    [0, 3, 9, 2, 0],
+    [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0],
+    [3, 2, 6, 3, 0],
+    [2, 5, 3, 2, 2],
+    [6, 5, 2, 1, 0],
+    [0, 2, 2, 3, 7],
+]
 
 # Krippendorff (2011), "Computing Krippendorff's alpha-reliability": four coders, twelve units, missing values
 N = MISSING
@@ -126,8 +134,10 @@ def test_weights_count_a_document_as_often_as_it_was_drawn() -> None:
 
 def test_degenerate_inputs_give_reasons_not_nan() -> None:
     same = CodingStats(table([[1, 1, 1], [1, 1, 1]], k=2), ["a", "b"])
-    assert same.cohen_point(0, 1, np.ones(1)) == (None, "kappa is undefined: both coders gave every unit the same"
-                                                  " single value")  # fmt: skip
+    assert same.cohen_point(0, 1, np.ones(1)) == (
+        None,
+        "kappa is undefined: both coders gave every unit the same single value",
+    )
     assert same.fleiss_point(np.ones(1))[0] is None
     assert same.alpha_point(range(2), np.ones(1))[0] is None
     apart = CodingStats(table([[0, 1, N, N], [N, N, 1, 0]], docs=[0, 0, 1, 1], k=2), ["a", "b"])

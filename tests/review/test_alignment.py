@@ -20,12 +20,18 @@ def test_identical_annotations_form_one_agreed_unit() -> None:
 
 
 def test_kinds_of_disagreement() -> None:
-    units = align([
-        ann("d", "alice", "claim", (0, 10)), ann("d", "bob", "opinion", (0, 10)),  # label
-        ann("d", "alice", "claim", (20, 30)), ann("d", "bob", "claim", (22, 30)),  # boundary
-        ann("d", "alice", "opinion", (40, 50)),  # missing for bob
-        ann("d", "alice", "claim", (60, 70), subtype="factual"), ann("d", "bob", "claim", (60, 70), subtype="causal"),
-    ], ["alice", "bob"])  # fmt: skip
+    units = align(
+        [
+            ann("d", "alice", "claim", (0, 10)),
+            ann("d", "bob", "opinion", (0, 10)),  # label
+            ann("d", "alice", "claim", (20, 30)),
+            ann("d", "bob", "claim", (22, 30)),  # boundary
+            ann("d", "alice", "opinion", (40, 50)),  # missing for bob
+            ann("d", "alice", "claim", (60, 70), subtype="factual"),
+            ann("d", "bob", "claim", (60, 70), subtype="causal"),
+        ],
+        ["alice", "bob"],
+    )
     assert [u.kinds for u in units] == [{LABEL}, {BOUNDARY}, {MISSING}, {LABEL}]
     assert units[2].missing == ("bob",)
     assert units[0].describe() == "label: alice=claim, bob=opinion"
@@ -39,11 +45,16 @@ def test_a_short_span_inside_a_long_one_of_another_label_is_not_a_label_disagree
 
 
 def test_the_same_label_is_preferred_and_one_person_appears_once_per_unit() -> None:
-    units = align([
-        ann("d", "alice", "claim", (0, 10)),
-        ann("d", "bob", "opinion", (0, 10)), ann("d", "bob", "claim", (1, 10)),
-        ann("d", "carol", "claim", (0, 9)), ann("d", "carol", "claim", (0, 10)),
-    ], ["alice", "bob", "carol"])  # fmt: skip
+    units = align(
+        [
+            ann("d", "alice", "claim", (0, 10)),
+            ann("d", "bob", "opinion", (0, 10)),
+            ann("d", "bob", "claim", (1, 10)),
+            ann("d", "carol", "claim", (0, 9)),
+            ann("d", "carol", "claim", (0, 10)),
+        ],
+        ["alice", "bob", "carol"],
+    )
     for unit in units:
         people = [m.annotator for m in unit.members]
         assert len(people) == len(set(people))
@@ -65,8 +76,9 @@ def test_someone_who_did_not_code_the_document_is_not_missing() -> None:
 
 
 def test_document_level_labels_align_by_label() -> None:
-    units = align([ann("d", "alice", "genre", subtype="reporting"), ann("d", "bob", "genre", subtype="opinion")],
-                  ["alice", "bob"])  # fmt: skip
+    units = align(
+        [ann("d", "alice", "genre", subtype="reporting"), ann("d", "bob", "genre", subtype="opinion")], ["alice", "bob"]
+    )
     assert len(units) == 1 and units[0].is_document_level and units[0].kinds == {LABEL}
 
 
@@ -99,10 +111,11 @@ def test_the_corpus_wide_confusion_pairs_spans_as_align_does(seed: int, mode: st
 
 def test_confusion_counts_only_documents_both_coded() -> None:
     docs = [
-        ReviewDocument("d1", TEXT, (ann("d1", "a", "claim", (0, 5)), ann("d1", "b", "opinion", (0, 5))),
-                       frozenset({"a", "b"})),
+        ReviewDocument(
+            "d1", TEXT, (ann("d1", "a", "claim", (0, 5)), ann("d1", "b", "opinion", (0, 5))), frozenset({"a", "b"})
+        ),
         ReviewDocument("d2", TEXT, (ann("d2", "a", "claim", (0, 5)),), frozenset({"a"})),
-    ]  # fmt: skip
+    ]
     result = confusion(Corpus(docs, ["a", "b"]), "a", "b")
     assert result.labels == ["claim", "opinion", NONE]
     assert result.matrix.tolist() == [[0, 1, 0], [0, 0, 0], [0, 0, 0]]

@@ -95,8 +95,13 @@ def test_document_level_labels() -> None:
     genres = [("reporting", "reporting"), ("opinion", "opinion"), ("reporting", "opinion"), ("satire", "satire")]
     for d, (a, b) in enumerate(genres):
         uid = f"d{d}"
-        docs.append(ReviewDocument(uid, TEXT, (ann(uid, "a", "genre", subtype=a), ann(uid, "b", "genre", subtype=b),
-                                               ann(uid, "a", "claim", (0, 4)))))  # fmt: skip
+        docs.append(
+            ReviewDocument(
+                uid,
+                TEXT,
+                (ann(uid, "a", "genre", subtype=a), ann(uid, "b", "genre", subtype=b), ann(uid, "a", "claim", (0, 4))),
+            )
+        )
     result = strict_json(measure(Corpus(docs, ["a", "b"]), ["claim"], ["genre"]))
     genre = result["document_level"]["genre"]
     assert genre["observed_agreement"] == 0.75 and genre["documents"] == 4

@@ -20,8 +20,9 @@ def scores(docs: list[ReviewDocument], label: str, who: tuple[str, str] = ("a", 
 
 def test_hand_worked_partial_credit() -> None:
     # a marks 0..10; b marks 5..10 and 20..30. Precision (b against a): (5/5 + 0/10) / 2; recall: 5/10 / 1
-    doc = ReviewDocument("d", TEXT, (ann("d", "a", "claim", (0, 10)), ann("d", "b", "claim", (5, 10)),
-                                     ann("d", "b", "claim", (20, 30))))  # fmt: skip
+    doc = ReviewDocument(
+        "d", TEXT, (ann("d", "a", "claim", (0, 10)), ann("d", "b", "claim", (5, 10)), ann("d", "b", "claim", (20, 30)))
+    )
     got = scores([doc], "claim")
     assert got["precision_relaxed"] == pytest.approx(0.5)
     assert got["recall_relaxed"] == pytest.approx(0.5)
@@ -30,10 +31,16 @@ def test_hand_worked_partial_credit() -> None:
 
 
 def test_exact_needs_the_same_fragments_and_label() -> None:
-    doc = ReviewDocument("d", TEXT, (
-        ann("d", "a", "claim", (0, 10)), ann("d", "b", "claim", (0, 10)),
-        ann("d", "a", "claim", (12, 20)), ann("d", "b", "opinion", (12, 20)),
-    ))  # fmt: skip
+    doc = ReviewDocument(
+        "d",
+        TEXT,
+        (
+            ann("d", "a", "claim", (0, 10)),
+            ann("d", "b", "claim", (0, 10)),
+            ann("d", "a", "claim", (12, 20)),
+            ann("d", "b", "opinion", (12, 20)),
+        ),
+    )
     got = scores([doc], "claim")
     assert got["precision_exact"] == 1.0 and got["recall_exact"] == 0.5
     assert got["f1_exact"] == pytest.approx(2 / 3)
@@ -51,8 +58,11 @@ def reference(docs: list[ReviewDocument], label: str, a: str, b: str) -> dict[st
     """The SemEval-2020 Task 11 scorer's sums over character sets, each side's overlapping spans merged first."""
 
     def merged(doc: ReviewDocument, who: str) -> list[set[int]]:
-        sets = [set().union(*(range(f.start, f.end) for f in x.fragments))
-                for x in doc.annotations if x.annotator == who and x.label == label]  # fmt: skip
+        sets = [
+            set().union(*(range(f.start, f.end) for f in x.fragments))
+            for x in doc.annotations
+            if x.annotator == who and x.label == label
+        ]
         out: list[set[int]] = []
         for s in sets:
             joined = [o for o in out if o & s]

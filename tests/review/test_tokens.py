@@ -9,8 +9,17 @@ from annotator.review.tokens import token_texts, tokenize
 
 
 def test_words_and_punctuation() -> None:
-    assert token_texts("The minister said: taxes rise 4%.") == ["The", "minister", "said", ":", "taxes", "rise",
-                                                                  "4", "%", "."]  # fmt: skip
+    assert token_texts("The minister said: taxes rise 4%.") == [
+        "The",
+        "minister",
+        "said",
+        ":",
+        "taxes",
+        "rise",
+        "4",
+        "%",
+        ".",
+    ]
 
 
 def test_bom_and_crlf_are_not_tokens_and_offsets_count_them() -> None:
@@ -40,5 +49,8 @@ def test_tokens_are_ordered_disjoint_and_never_white_space(text: str) -> None:
     assert all(e <= s for e, s in zip(ends[:-1], starts[1:], strict=True))
     covered = set().union(*(range(s, e) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)))
     assert all(not text[i].isspace() for i in covered)
-    assert all(text[i].isspace() or text[i] == "\ufeff" or i in covered for i in range(len(text)) if not
-               (text[i] == "\u200d" or 0xD800 <= ord(text[i]) <= 0xDFFF))  # fmt: skip
+    assert all(
+        text[i].isspace() or text[i] == "\ufeff" or i in covered
+        for i in range(len(text))
+        if not (text[i] == "\u200d" or 0xD800 <= ord(text[i]) <= 0xDFFF)
+    )

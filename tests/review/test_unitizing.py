@@ -21,20 +21,51 @@ from annotator.review.unitizing import (
 
 # Krippendorff (2004), Content Analysis 2nd ed., p. 254: continuum 150..450, two coders, categories c and k
 KRIPPENDORFF_2004 = [
-    (0, 225, 70, "c"), (0, 370, 30, "c"), (1, 220, 80, "c"), (1, 355, 20, "c"), (1, 400, 20, "c"),
-    (0, 180, 60, "k"), (0, 300, 50, "k"), (1, 180, 60, "k"), (1, 300, 50, "k"),
-]  # fmt: skip
+    (0, 225, 70, "c"),
+    (0, 370, 30, "c"),
+    (1, 220, 80, "c"),
+    (1, 355, 20, "c"),
+    (1, 400, 20, "c"),
+    (0, 180, 60, "k"),
+    (0, 300, 50, "k"),
+    (1, 180, 60, "k"),
+    (1, 300, 50, "k"),
+]
 
 # Krippendorff (1995: p. 57), four pairs of coders A-D on a continuum of 24, as (offset, length, rater, category)
 KRIPPENDORFF_1995 = [
-    (2, 8, 0, "A"), (14, 6, 0, "A"), (4, 4, 1, "A"), (15, 2, 1, "A"),
-    (0, 18, 0, "B"), (0, 2, 1, "B"), (2, 1, 1, "B"), (3, 1, 1, "B"), (4, 1, 1, "B"), (5, 1, 1, "B"), (6, 3, 1, "B"),
+    (2, 8, 0, "A"),
+    (14, 6, 0, "A"),
+    (4, 4, 1, "A"),
+    (15, 2, 1, "A"),
+    (0, 18, 0, "B"),
+    (0, 2, 1, "B"),
+    (2, 1, 1, "B"),
+    (3, 1, 1, "B"),
+    (4, 1, 1, "B"),
+    (5, 1, 1, "B"),
+    (6, 3, 1, "B"),
     (9, 1, 1, "B"),
-    (2, 6, 0, "C"), (10, 2, 0, "C"), (14, 4, 0, "C"), (20, 2, 0, "C"), (0, 2, 1, "C"), (4, 4, 1, "C"),
-    (10, 4, 1, "C"), (16, 2, 1, "C"), (20, 2, 1, "C"),
-    (0, 2, 0, "D"), (2, 8, 0, "D"), (10, 4, 0, "D"), (14, 6, 0, "D"), (20, 4, 0, "D"), (0, 4, 1, "D"),
-    (4, 4, 1, "D"), (8, 7, 1, "D"), (15, 2, 1, "D"), (17, 7, 1, "D"),
-]  # fmt: skip
+    (2, 6, 0, "C"),
+    (10, 2, 0, "C"),
+    (14, 4, 0, "C"),
+    (20, 2, 0, "C"),
+    (0, 2, 1, "C"),
+    (4, 4, 1, "C"),
+    (10, 4, 1, "C"),
+    (16, 2, 1, "C"),
+    (20, 2, 1, "C"),
+    (0, 2, 0, "D"),
+    (2, 8, 0, "D"),
+    (10, 4, 0, "D"),
+    (14, 6, 0, "D"),
+    (20, 4, 0, "D"),
+    (0, 4, 1, "D"),
+    (4, 4, 1, "D"),
+    (8, 7, 1, "D"),
+    (15, 2, 1, "D"),
+    (17, 7, 1, "D"),
+]
 
 
 def example_1995(stretch: float) -> dict[str, tuple[float, float, float]]:
@@ -60,16 +91,25 @@ def test_krippendorff_1995_observed_disagreement() -> None:
 
 def test_krippendorff_1995_expected_disagreement_and_alpha() -> None:
     result = example_1995(1_200_000 / 24)  # the paper's values hold for a long continuum
-    for category, (d_e, alpha) in {"A": (0.06990, 0.553), "B": (1.17731, -0.926), "C": (0.08642, 0.679),
-                                   "D": (0.41445, 0.066)}.items():  # fmt: skip
+    for category, (d_e, alpha) in {
+        "A": (0.06990, 0.553),
+        "B": (1.17731, -0.926),
+        "C": (0.08642, 0.679),
+        "D": (0.41445, 0.066),
+    }.items():
         assert result[category][1] == pytest.approx(d_e, abs=0.005)
         assert result[category][2] == pytest.approx(alpha, abs=0.02)
 
 
-@pytest.mark.parametrize(("stretch", "d_e", "alpha", "tolerance"), [
-    (12 / 24, 0.05494, 0.494, 0.00001), (120 / 24, 0.08234, 0.663, 0.005), (1200 / 24, 0.08600, 0.677, 0.005),
-    (12000 / 24, 0.08638, 0.678, 0.005),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("stretch", "d_e", "alpha", "tolerance"),
+    [
+        (12 / 24, 0.05494, 0.494, 0.00001),
+        (120 / 24, 0.08234, 0.663, 0.005),
+        (1200 / 24, 0.08600, 0.677, 0.005),
+        (12000 / 24, 0.08638, 0.678, 0.005),
+    ],
+)
 def test_krippendorff_1995_varying_lengths(stretch: float, d_e: float, alpha: float, tolerance: float) -> None:
     d_o, got_e, got_alpha = example_1995(stretch)["C"]
     assert d_o == pytest.approx(0.02777, abs=1e-5)
@@ -91,19 +131,33 @@ def test_no_units_is_undefined_not_a_number() -> None:
     assert np.isnan(single_continuum_alpha([], 3, 0, 20)["overall"][2])
 
 
-@pytest.mark.parametrize(("a", "b", "expected"), [
-    ((225, 70), (220, 80), 50), ((370, 30), (355, 20), 850), ((5, 6), (4, 2), 26), ((5, 6), (5, 2), 16),
-    ((5, 6), (6, 2), 10), ((5, 6), (7, 2), 8), ((5, 6), (6, 4), 2), ((5, 6), (5, 6), 0), ((1, 8), (2, 1), 37),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ((225, 70), (220, 80), 50),
+        ((370, 30), (355, 20), 850),
+        ((5, 6), (4, 2), 26),
+        ((5, 6), (5, 2), 16),
+        ((5, 6), (6, 2), 10),
+        ((5, 6), (7, 2), 8),
+        ((5, 6), (6, 4), 2),
+        ((5, 6), (5, 6), 0),
+        ((1, 8), (2, 1), 37),
+    ],
+)
 def test_distance_of_two_overlapping_units(a: tuple[int, int], b: tuple[int, int], expected: int) -> None:
-    terms = category_terms([(np.array([a[0]]), np.array([sum(a)])), (np.array([b[0]]), np.array([sum(b)]))],
-                           np.array([0]), np.array([1000]))  # fmt: skip
+    terms = category_terms(
+        [(np.array([a[0]]), np.array([sum(a)])), (np.array([b[0]]), np.array([sum(b)]))],
+        np.array([0]),
+        np.array([1000]),
+    )
     assert terms.pair_observed[(0, 1)][0] == expected
 
 
 def test_a_unit_inside_the_other_coders_gap_costs_its_length_squared() -> None:
-    terms = category_terms([(np.array([400]), np.array([420])), (np.array([0]), np.array([10]))],
-                           np.array([0]), np.array([1000]))  # fmt: skip
+    terms = category_terms(
+        [(np.array([400]), np.array([420])), (np.array([0]), np.array([10]))], np.array([0]), np.array([1000])
+    )
     assert terms.pair_observed[(0, 1)][0] == 20**2 + 10**2
 
 
@@ -133,8 +187,9 @@ def brute_force(units: dict[int, list[tuple[int, int]]], raters: int, length: in
         return 0
 
     segs = {r: segmentation(r) for r in range(raters)}
-    observed = sum(delta2(g, h) for i, j in product(range(raters), repeat=2) if i != j
-                   for g in segs[i] for h in segs[j])  # fmt: skip
+    observed = sum(
+        delta2(g, h) for i, j in product(range(raters), repeat=2) if i != j for g in segs[i] for h in segs[j]
+    )
     d_o = observed / (raters * (raters - 1) * length**2)
     all_units = [e - b for r in range(raters) for b, e, u in segs[r] if u]
     all_gaps = [e - b for r in range(raters) for b, e, u in segs[r] if not u]
@@ -163,8 +218,10 @@ def studies(draw: st.DrawFn) -> tuple[dict[int, list[tuple[int, int]]], int, int
 @given(studies())
 def test_matches_a_brute_force_reading_of_the_formula(study: tuple[dict[int, list[tuple[int, int]]], int, int]) -> None:
     units, raters, length = study
-    coder_units = [(np.array([s for s, _ in units[r]], dtype=np.int64), np.array([e for _, e in units[r]],
-                    dtype=np.int64)) for r in range(raters)]  # fmt: skip
+    coder_units = [
+        (np.array([s for s, _ in units[r]], dtype=np.int64), np.array([e for _, e in units[r]], dtype=np.int64))
+        for r in range(raters)
+    ]
     terms = category_terms(coder_units, np.array([0]), np.array([length]))
     d_o, d_e = terms.evaluate(range(raters), np.ones((1, 1)))
     if any(units.values()):
@@ -178,8 +235,12 @@ def test_resample_weights_equal_laying_the_drawn_documents_end_to_end() -> None:
     lengths = [40, 25, 60]
     docs = []
     for length in lengths:
-        docs.append([sorted({(int(s), int(s) + int(rng.integers(1, 8))) for s in rng.integers(0, length - 8, 4)})
-                     for _ in range(3)])  # fmt: skip
+        docs.append(
+            [
+                sorted({(int(s), int(s) + int(rng.integers(1, 8))) for s in rng.integers(0, length - 8, 4)})
+                for _ in range(3)
+            ]
+        )
 
     def terms_for(order: list[int]):  # noqa: ANN202
         starts = np.cumsum([0] + [lengths[d] for d in order])[:-1]

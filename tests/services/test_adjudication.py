@@ -86,8 +86,12 @@ def test_majority_of_three(project) -> None:
 
     doc = Document("The council will raise fares by 40% next year, officials said.")
     documents.add_document(project, doc, "test")
-    spans = {"alice": [("claim", 0, 40), ("opinion", 45, 62)], "bob": [("claim", 0, 40)],
-             "carol": [("claim", 0, 40), ("opinion", 45, 62)], "dan": [("framing", 4, 11)]}  # fmt: skip
+    spans = {
+        "alice": [("claim", 0, 40), ("opinion", 45, 62)],
+        "bob": [("claim", 0, 40)],
+        "carol": [("claim", 0, 40), ("opinion", 45, 62)],
+        "dan": [("framing", 4, 11)],
+    }
     for who, items in spans.items():
         for label, s, e in items:
             Annotating(project, who).create(Annotation(doc.uuid, who, label, (Fragment(s, e),)))

@@ -37,8 +37,11 @@ def test_create_stores_code_point_offsets_and_logs_it(project, doc) -> None:
     assert stored.covered_texts(doc.text) == ["taxes will rise by 5%"]
     [entry] = log(project, entity_uuid=ann.uuid)
     assert (entry.action, entry.actor, entry.before, entry.after["fragments"]) == (
-        "create", "alice", None, [[ann.start, ann.end]],
-    )  # fmt: skip
+        "create",
+        "alice",
+        None,
+        [[ann.start, ann.end]],
+    )
 
 
 def test_update_keeps_history_and_bumps_the_version(project, doc) -> None:

@@ -51,12 +51,20 @@ def varied_project(sample_project, tmp_path):
     doc = Document(text, title='Tax, "rise"', metadata={"outlet": "Zeitung, größer"})
     when = datetime(2025, 5, 6, 7, 8, 9, 123456, tzinfo=timezone(timedelta(hours=2)))
     imported = [
-        Annotation(doc.uuid, QUOTED_NAME, "claim", (Fragment(9, 21), Fragment(0, 2)), "statistical",
-                   attributes={"check_worthy": True, "zusatz": 'größer, "ja"'}, note='a "note",\non two lines',
-                   created=when, modified=when + timedelta(seconds=1)),
+        Annotation(
+            doc.uuid,
+            QUOTED_NAME,
+            "claim",
+            (Fragment(9, 21), Fragment(0, 2)),
+            "statistical",
+            attributes={"check_worthy": True, "zusatz": 'größer, "ja"'},
+            note='a "note",\non two lines',
+            created=when,
+            modified=when + timedelta(seconds=1),
+        ),
         Annotation(doc.uuid, QUOTED_NAME, "genre", (), "reporting", created=when, modified=when),
         Annotation(doc.uuid, "alice", "claim", (Fragment(24, 33),), created=when, modified=when),
-    ]  # fmt: skip
+    ]
     odd = [DocumentBundle(doc, imported, [], {QUOTED_NAME: Status.DONE})]
     for name in ODD_NAMES:  # a document each: each must send its document csv.writer's way on its own
         alone = Document(f"Text for {name!r}.")
@@ -70,8 +78,11 @@ def varied_project(sample_project, tmp_path):
             first.uuid, QUOTED_NAME, "claim", (Fragment(4, 9), Fragment(0, 3)), attributes={"check_worthy": False}
         )
     )
-    span = next(a for a in exporting.bundles(project, exporting.ExportFilter(documents=[second.uuid])).__next__()
-                .annotations if a.fragments)  # fmt: skip
+    span = next(
+        a
+        for a in exporting.bundles(project, exporting.ExportFilter(documents=[second.uuid])).__next__().annotations
+        if a.fragments
+    )
     Annotating(project, "curator").create(replace(span, uuid=Annotation("", "", "").uuid, annotator="curator"))
     collections.add_documents(project, "batch", [second.uuid, doc.uuid], "alice")
     return project

@@ -164,8 +164,11 @@ def test_an_annotation_id_another_document_already_uses_is_left_out_with_a_note(
     with project.transaction() as session:
         assert [a.uuid for a in repo.annotations_of(session, report.imported[0][1])] == ["fresh-id"]
         assert repo.get_annotation(session, taken["id"]).document == earlier.imported[0][1]
-        listed = [c.after["annotations"] for c in repo.changes(session, document=report.imported[0][1])
-                  if c.entity == "import"]  # fmt: skip
+        listed = [
+            c.after["annotations"]
+            for c in repo.changes(session, document=report.imported[0][1])
+            if c.entity == "import"
+        ]
     assert listed == [["fresh-id"]]
 
 

@@ -57,11 +57,15 @@ def test_merge_brings_work_in_and_repeating_changes_nothing(sample_project, coll
     assert report.annotations_added == 3 + report.adjudications_added
     with sample_project.transaction() as session:
         original = repo.get_annotation(session, changed.uuid)
-        versions = [a for a in repo.annotations_of(session, changed.document, ["alice"])
-                    if a.fragments == changed.fragments and a.label == changed.label]  # fmt: skip
+        versions = [
+            a
+            for a in repo.annotations_of(session, changed.document, ["alice"])
+            if a.fragments == changed.fragments and a.label == changed.label
+        ]
     assert original.note == ""  # ours is untouched
-    assert len(versions) == 2 and any("checked again" in v.note and "a different version of" in v.note
-                                      for v in versions)  # fmt: skip
+    assert len(versions) == 2 and any(
+        "checked again" in v.note and "a different version of" in v.note for v in versions
+    )
     again = merge_database(sample_project, path, "lead")
     assert not again.changed and again.conflicts == [] and again.documents_matched == 6
     assert "0 documents added, 6 matched" in again.summary()

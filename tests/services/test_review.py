@@ -29,11 +29,18 @@ def test_sample_agreement_has_every_measure(sample_project) -> None:
     assert result["pairs"][0]["documents"] == 5
 
 
-@pytest.mark.parametrize(("by", "groups"), [
-    ("outlet", {"Civic Ledger", "Northfield Daily", "Riverside Post", "The Harbour Courier", "The Morning Lantern"}),
-    ("collection", {"(no collection)"}), ("date", {"2026-08", "2026-09", "2026-10", "2026-11"}),
-    ("label", {"claim", "opinion", "attribution", "framing"}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("by", "groups"),
+    [
+        (
+            "outlet",
+            {"Civic Ledger", "Northfield Daily", "Riverside Post", "The Harbour Courier", "The Morning Lantern"},
+        ),
+        ("collection", {"(no collection)"}),
+        ("date", {"2026-08", "2026-09", "2026-10", "2026-11"}),
+        ("label", {"claim", "opinion", "attribution", "framing"}),
+    ],
+)
 def test_breakdowns(sample_project, by: str, groups: set[str]) -> None:
     result = strict(review.agreement(sample_project, AgreementOptions(by=by)))
     assert result["groups"]["by"] == by
@@ -60,13 +67,16 @@ def test_a_label_subset_and_subtypes(sample_project) -> None:
     assert list(result["document_level"]) == ["genre"]
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    (AgreementOptions(annotators=["alice"]), "agreement needs two or more annotators; the choice has only alice"),
-    (AgreementOptions(annotators=["alice", "zoe"]), "no annotator named 'zoe'"),
-    (AgreementOptions(annotators=[]), "agreement needs two or more annotators; the choice has nobody"),
-    (AgreementOptions(labels=["spin"]), "the scheme has no label 'spin'"),
-    (AgreementOptions(by="weekday"), "--by takes one of"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (AgreementOptions(annotators=["alice"]), "agreement needs two or more annotators; the choice has only alice"),
+        (AgreementOptions(annotators=["alice", "zoe"]), "no annotator named 'zoe'"),
+        (AgreementOptions(annotators=[]), "agreement needs two or more annotators; the choice has nobody"),
+        (AgreementOptions(labels=["spin"]), "the scheme has no label 'spin'"),
+        (AgreementOptions(by="weekday"), "--by takes one of"),
+    ],
+)
 def test_clear_messages_for_bad_choices(sample_project, options: AgreementOptions, message: str) -> None:
     with pytest.raises(InputError, match=message):
         review.agreement(sample_project, options)
@@ -116,9 +126,19 @@ def test_report_folder(sample_project, tmp_path: Path) -> None:
     result = review.agreement(sample_project, AgreementOptions(bootstrap=50))
     paths = review.write_report(result, tmp_path / "report")
     names = {p.name for p in paths}
-    assert {"report.html", "agreement.json", "measures.csv", "pairs.csv", "heatmap_cohen_kappa.png",
-            "heatmap_cohen_kappa.svg", "heatmap_cohen_kappa.csv", "heatmap_cohen_kappa.json",
-            "confusion_alice_bob.png", "confusion_alice_bob.csv", "confusion_alice_bob.json"} <= names  # fmt: skip
+    assert {
+        "report.html",
+        "agreement.json",
+        "measures.csv",
+        "pairs.csv",
+        "heatmap_cohen_kappa.png",
+        "heatmap_cohen_kappa.svg",
+        "heatmap_cohen_kappa.csv",
+        "heatmap_cohen_kappa.json",
+        "confusion_alice_bob.png",
+        "confusion_alice_bob.csv",
+        "confusion_alice_bob.json",
+    } <= names
     page = (tmp_path / "report" / "report.html").read_text()
     assert "heatmap_cohen_kappa.png" in page and f"{result['overall']['cohen_kappa']:.3f}" in page
     assert (tmp_path / "report" / "heatmap_cohen_kappa.png").read_bytes().startswith(b"\x89PNG")

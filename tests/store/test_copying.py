@@ -93,11 +93,26 @@ def test_a_target_holding_a_project_is_refused_and_left_alone(edited, tmp_path) 
 
 def test_cli_db_copy(edited, tmp_path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "annotator", "db", "copy", "--from", edited.database.url.database,
-         "--to", str(tmp_path / "cli.sqlite")], capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "annotator",
+            "db",
+            "copy",
+            "--from",
+            edited.database.url.database,
+            "--to",
+            str(tmp_path / "cli.sqlite"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("copied 5 documents, 71 annotations")
-    listed = subprocess.run([sys.executable, "-m", "annotator", "--db", str(tmp_path / "cli.sqlite"), "list", "--json"],
-                            capture_output=True, text=True, check=True)  # fmt: skip
+    listed = subprocess.run(
+        [sys.executable, "-m", "annotator", "--db", str(tmp_path / "cli.sqlite"), "list", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert len(json.loads(listed.stdout)) == 5

@@ -158,8 +158,10 @@ def test_an_annotator_cannot_set_a_colleagues_status_or_take_over_their_annotati
         Annotating(project, "bob").set_status(doc.uuid, Status.DONE)
     # a direct UPDATE that moves bob's annotation into alice's layer is refused too (the guard checks the old row)
     with psycopg.connect(pg._conninfo(server.login_url(alice))) as conn:
-        conn.execute("INSERT INTO annotators (uuid, name, kind, created) VALUES (%s, %s, 'person', now())",
-                     (str(uuid.uuid4()), alice))  # fmt: skip
+        conn.execute(
+            "INSERT INTO annotators (uuid, name, kind, created) VALUES (%s, %s, 'person', now())",
+            (str(uuid.uuid4()), alice),
+        )
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="belongs to bob"):
             conn.execute(
                 "UPDATE annotations SET annotator_id = (SELECT id FROM annotators WHERE name = %s) WHERE uuid = %s",
@@ -176,8 +178,10 @@ def test_the_change_log_is_append_only_and_names_its_writer(server, doc) -> None
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute("INSERT INTO change_log (at, actor, entity, entity_uuid, action) "
-                         "VALUES (now(), 'bob', 'note', 'x', 'create')")  # fmt: skip
+            conn.execute(
+                "INSERT INTO change_log (at, actor, entity, entity_uuid, action) "
+                "VALUES (now(), 'bob', 'note', 'x', 'create')"
+            )
     assert pg.execute(server.url, "SELECT count(*) FROM change_log WHERE actor <> 'lead'") == [(0,)]
 
 
@@ -277,9 +281,11 @@ def test_the_cli_sets_up_access_and_adds_and_lists_users(server, capsys) -> None
 @needs_server
 @pytest.mark.parametrize(
     ("argv", "said"),
-    [(["server", "add-user", "gold", "--role", "curator"], "gold layer"),
-     (["server", "add-user", "x" * 64, "--role", "reader"], "too long")],
-)  # fmt: skip
+    [
+        (["server", "add-user", "gold", "--role", "curator"], "gold layer"),
+        (["server", "add-user", "x" * 64, "--role", "reader"], "too long"),
+    ],
+)
 def test_the_cli_refuses_names_that_cannot_be_people(server, capsys, argv, said) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--db", server.url, *argv])
@@ -305,11 +311,13 @@ def test_on_sqlite_the_server_commands_say_access_control_needs_postgresql(tmp_p
     [
         ("permission denied for table annotations", "may not change annotations (readers only read"),
         ('new row violates row-level security policy for table "change_log"', "refused this write to change_log"),
-        ("permission denied: alice may change only their own work; this row of annotations belongs to bob",
-         "belongs to bob; nothing was changed on"),
+        (
+            "permission denied: alice may change only their own work; this row of annotations belongs to bob",
+            "belongs to bob; nothing was changed on",
+        ),
         ('connection failed: FATAL:  permission denied for database "labdb"', "no access to this project"),
     ],
-)  # fmt: skip
+)
 def test_access_errors_read_as_permission_denied(message, expected) -> None:
     described = describe_error(Exception(message), "postgresql+psycopg://alice@server/labdb")
     assert expected in described

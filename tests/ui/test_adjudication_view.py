@@ -28,8 +28,9 @@ def open_window(qtbot, project) -> AdjudicationWindow:
 
 
 def row_of(window: AdjudicationWindow, kinds: set[str]) -> int:
-    return next(r for r, item in enumerate(window.items) if item.unit.kinds == kinds and not
-                item.unit.is_document_level)  # fmt: skip
+    return next(
+        r for r, item in enumerate(window.items) if item.unit.kinds == kinds and not item.unit.is_document_level
+    )
 
 
 def test_units_and_candidates_side_by_side(qtbot, sample_project) -> None:

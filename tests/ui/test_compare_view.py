@@ -24,8 +24,10 @@ def test_panes_show_the_text_and_the_list_shows_every_unit(qtbot, sample_project
     assert [name for name, _ in window.panes] == ["alice", "bob"]
     assert all(editor.toPlainText() == text for _, editor in window.panes)
     assert window.unit_list.count() == len(expected.units)
-    assert window.position_label.text().strip() == f"{len(expected.disagreements)} disagreements in " \
-                                                   f"{len(expected.units)} units"  # fmt: skip
+    assert (
+        window.position_label.text().strip() == f"{len(expected.disagreements)} disagreements in "
+        f"{len(expected.units)} units"
+    )
 
 
 def test_next_and_previous_walk_the_disagreements_and_select_them(qtbot, sample_project) -> None:

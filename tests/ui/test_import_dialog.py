@@ -17,8 +17,9 @@ from annotator.ui.workers import BackgroundTask
 
 def make_csv(folder: Path) -> Path:
     path = folder / "batch.csv"
-    path.write_bytes("\ufeffheadline;story;paper\nFirst;The first story.;Paper A\nSecond;The second story.;Paper B\n"
-                     .encode())  # fmt: skip
+    path.write_bytes(
+        "\ufeffheadline;story;paper\nFirst;The first story.;Paper A\nSecond;The second story.;Paper B\n".encode()
+    )
     return path
 
 
@@ -148,8 +149,13 @@ def test_run_import_with_a_table_asks_first(qtbot, project, tmp_path) -> None:
 def test_paths_from_a_drop_and_the_drop_importer(qtbot, project, tmp_path, monkeypatch) -> None:
     (tmp_path / "x.txt").write_text("x")
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "x.txt")), QUrl.fromLocalFile(str(tmp_path)),
-                  QUrl("https://example.com/article.html")])  # fmt: skip
+    mime.setUrls(
+        [
+            QUrl.fromLocalFile(str(tmp_path / "x.txt")),
+            QUrl.fromLocalFile(str(tmp_path)),
+            QUrl("https://example.com/article.html"),
+        ]
+    )
     assert paths_from_drop(mime) == [tmp_path / "x.txt", tmp_path]
     assert paths_from_drop(QMimeData()) == []
 

@@ -10,8 +10,12 @@ from annotator.ui.dialogs.metadata_dialog import MetadataDialog, edit_metadata
 
 
 def add_doc(project) -> Document:
-    doc = Document("\ufeffHeadline\r\nBody 😀.", title="Headline", outlet="Old Outlet",
-                   metadata={"source_format": "csv", "label_bias": "Biased"})  # fmt: skip
+    doc = Document(
+        "\ufeffHeadline\r\nBody 😀.",
+        title="Headline",
+        outlet="Old Outlet",
+        metadata={"source_format": "csv", "label_bias": "Biased"},
+    )
     documents.add_document(project, doc, "alice")
     return doc
 

@@ -47,8 +47,10 @@ def test_navigator_count_follows_edits(qtbot, window) -> None:
 
 
 def test_document_model_hands_rows_over_lazily(qtmodeltester) -> None:
-    rows = [DocumentSummary(f"u{i}", f"Title {i}", "Outlet", "2026-01-01", "h", 10, i, Status.NOT_STARTED)
-            for i in range(BATCH * 3 + 7)]  # fmt: skip
+    rows = [
+        DocumentSummary(f"u{i}", f"Title {i}", "Outlet", "2026-01-01", "h", 10, i, Status.NOT_STARTED)
+        for i in range(BATCH * 3 + 7)
+    ]
     model = DocumentTableModel()
     model.set_rows(rows)
     assert model.rowCount() == BATCH and model.canFetchMore(model.index(-1, -1))

@@ -108,8 +108,12 @@ class AgreementDialog(QDialog):
         self.document_table = QTableWidget()
         self.groups_table = QTableWidget()
         self.tabs = QTabWidget()
-        for table, title in ((self.measures_table, "Measures"), (self.pairs_table, "Pairs"),
-                             (self.document_table, "Document labels"), (self.groups_table, "Breakdown")):  # fmt: skip
+        for table, title in (
+            (self.measures_table, "Measures"),
+            (self.pairs_table, "Pairs"),
+            (self.document_table, "Document labels"),
+            (self.groups_table, "Breakdown"),
+        ):
             self.tabs.addTab(table, title)
 
         self.heatmap_measure = QComboBox()
@@ -188,12 +192,25 @@ class AgreementDialog(QDialog):
             self.summary.clear()
             return
         people = ", ".join(result["annotators"])
-        self.summary.setText(f"{people} · {result['documents']} documents ({result['documents_coded_by_all']} coded "
-                             f"by all) · {result['tokens']} tokens")  # fmt: skip
+        self.summary.setText(
+            f"{people} · {result['documents']} documents ({result['documents_coded_by_all']} coded "
+            f"by all) · {result['tokens']} tokens"
+        )
         _fill(self.measures_table, {"overall": result["overall"], **result["by_label"]}, MEASURES)
         pair_rows = {" × ".join(p["annotators"]): p for p in result["pairs"]}
-        _fill(self.pairs_table, pair_rows, ("cohen_kappa", "krippendorff_alpha", "alpha_u", "precision_relaxed",
-                                            "recall_relaxed", "f1_exact", "f1_relaxed"))  # fmt: skip
+        _fill(
+            self.pairs_table,
+            pair_rows,
+            (
+                "cohen_kappa",
+                "krippendorff_alpha",
+                "alpha_u",
+                "precision_relaxed",
+                "recall_relaxed",
+                "f1_exact",
+                "f1_relaxed",
+            ),
+        )
         _fill(self.document_table, result["document_level"], DOCUMENT_MEASURES)
         groups = result.get("groups", {}).get("results", {})
         _fill(self.groups_table, {k: v["overall"] for k, v in groups.items()}, MEASURES)

@@ -148,10 +148,11 @@ class BackupsDialog(QDialog):
     def restore(self, backup: Path, confirm: bool = True) -> bool:
         if confirm:
             answer = QMessageBox.question(
-                self, "Restore backup",
+                self,
+                "Restore backup",
                 f"Replace the project with the backup\n{backup.name}?\n\n"
                 "The project as it is now is backed up first, so this can be undone from this window.",
-            )  # fmt: skip
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:

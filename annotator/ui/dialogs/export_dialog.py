@@ -56,9 +56,8 @@ def _checkable_list(names: list[str], empty: str) -> QListWidget:
 def _checked(widget: QListWidget) -> list[str] | None:
     """The checked names, or None (no restriction) when none is checked."""
     names = [
-        widget.item(i).text() for i in range(widget.count())
-        if widget.item(i).checkState() == Qt.CheckState.Checked
-    ]  # fmt: skip
+        widget.item(i).text() for i in range(widget.count()) if widget.item(i).checkState() == Qt.CheckState.Checked
+    ]
     return names or None
 
 

@@ -79,17 +79,32 @@ class HistoryDialog(QDialog):
 
     def refresh(self) -> None:
         self.entries = history.document_history(self.project, self.document) if self.document else []
-        _fill(self.changes, [
-            (e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.entity, ACTIONS.get(e.action, e.action),
-             e.summary + ("   (can be restored)" if e.restorable else ""))
-            for e in self.entries
-        ])  # fmt: skip
+        _fill(
+            self.changes,
+            [
+                (
+                    e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                    e.actor,
+                    e.entity,
+                    ACTIONS.get(e.action, e.action),
+                    e.summary + ("   (can be restored)" if e.restorable else ""),
+                )
+                for e in self.entries
+            ],
+        )
         self.gone = history.deleted_documents(self.project)
-        _fill(self.deleted, [
-            (e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), e.actor, (e.before or {}).get("title") or "(untitled)",
-             str(len((e.before or {}).get("annotations", ()))) if "annotations" in (e.before or {}) else "")
-            for e in self.gone
-        ])  # fmt: skip
+        _fill(
+            self.deleted,
+            [
+                (
+                    e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                    e.actor,
+                    (e.before or {}).get("title") or "(untitled)",
+                    str(len((e.before or {}).get("annotations", ()))) if "annotations" in (e.before or {}) else "",
+                )
+                for e in self.gone
+            ],
+        )
         self._update_button()
 
     def _selected(self, table: QTableWidget) -> int | None:

@@ -91,8 +91,10 @@ class ImportDialog(QDialog):
         self.unknown_labels = QComboBox()
         self.unknown_labels.setToolTip("Annotated files may use labels this project's scheme does not have")
         for text, value in (
-            ("stop and tell me", None), ("add them to the scheme", "new"), ("leave those annotations out", "skip"),
-        ):  # fmt: skip
+            ("stop and tell me", None),
+            ("add them to the scheme", "new"),
+            ("leave those annotations out", "skip"),
+        ):
             self.unknown_labels.addItem(text, value)
         form = QFormLayout()
         form.addRow("Format:", self.format_box)
@@ -201,9 +203,15 @@ class ImportDialog(QDialog):
         def job(progress: Callable[[int, int, str], bool]) -> ImportReport:
             total = importing.count_files(paths, format_name)
             return importing.import_paths(
-                project, paths, actor, format_name, options, lambda done, name: progress(done, total, name),
-                collection=collection, file_options=file_options,
-            )  # fmt: skip
+                project,
+                paths,
+                actor,
+                format_name,
+                options,
+                lambda done, name: progress(done, total, name),
+                collection=collection,
+                file_options=file_options,
+            )
 
         self.task = BackgroundTask(job, self)
         self.progress = QProgressDialog("Looking at the files…", "Cancel", 0, 0, self)

@@ -30,8 +30,14 @@ from PySide6.QtWidgets import (
 from annotator.services import collections, documents
 from annotator.services.project import Project
 
-EDITABLE = {"title": "Title", "outlet": "Outlet", "author": "Author", "published": "Date",
-            "language": "Language", "source": "Source (URL or file)"}  # fmt: skip
+EDITABLE = {
+    "title": "Title",
+    "outlet": "Outlet",
+    "author": "Author",
+    "published": "Date",
+    "language": "Language",
+    "source": "Source (URL or file)",
+}
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.+\-Z]*)?)?)?$")
 
 

@@ -86,8 +86,13 @@ class SchemeEditor(QDialog):
 
         tree_buttons = QHBoxLayout()
         self.buttons_by_name: dict[str, QPushButton] = {}
-        for text, slot in (("Add label", self.add_label), ("Add sub-type", self.add_subtype), ("Remove", self.remove),
-                           ("Import…", self.import_file), ("Export…", self.export_file)):  # fmt: skip
+        for text, slot in (
+            ("Add label", self.add_label),
+            ("Add sub-type", self.add_subtype),
+            ("Remove", self.remove),
+            ("Import…", self.import_file),
+            ("Export…", self.export_file),
+        ):
             button = QPushButton(text)
             button.clicked.connect(slot)
             tree_buttons.addWidget(button)
@@ -147,8 +152,12 @@ class SchemeEditor(QDialog):
             return None
         parent = current.parent() or current
         parent_label = self.labels[id(parent)]
-        sub = Label(name=self._free_name("new_subtype", parent_label.name), colour=parent_label.colour,
-                    parent=parent_label.name, scope=parent_label.scope)  # fmt: skip
+        sub = Label(
+            name=self._free_name("new_subtype", parent_label.name),
+            colour=parent_label.colour,
+            parent=parent_label.name,
+            scope=parent_label.scope,
+        )
         item = self._add_item(sub, parent, None)
         parent.setExpanded(True)
         self.tree.setCurrentItem(item)
@@ -223,14 +232,23 @@ class SchemeEditor(QDialog):
             kind = self.attributes.cellWidget(row, 1)
             choices = self.attributes.item(row, 2).text() if self.attributes.item(row, 2) else ""
             if name and isinstance(kind, QComboBox):
-                attributes.append(AttributeDef(name, AttributeKind(kind.currentText()),
-                                               tuple(c.strip() for c in choices.split(",") if c.strip())))  # fmt: skip
+                attributes.append(
+                    AttributeDef(
+                        name,
+                        AttributeKind(kind.currentText()),
+                        tuple(c.strip() for c in choices.split(",") if c.strip()),
+                    )
+                )
         top = old.parent is None  # scope and attributes belong to a top label; a sub-type keeps its label's
         new = replace(
-            old, name=self.name.text().strip(), colour=self.colour.text(), shortcut=self.shortcut.text().strip(),
-            guideline=self.guideline.toPlainText(), scope=Scope(self.scope.currentText()) if top else old.scope,
+            old,
+            name=self.name.text().strip(),
+            colour=self.colour.text(),
+            shortcut=self.shortcut.text().strip(),
+            guideline=self.guideline.toPlainText(),
+            scope=Scope(self.scope.currentText()) if top else old.scope,
             attributes=tuple(attributes) if top else old.attributes,
-        )  # fmt: skip
+        )
         self.labels[id(item)] = new
         item.setText(0, new.name)
         item.setText(1, new.shortcut)

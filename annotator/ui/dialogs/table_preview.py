@@ -21,9 +21,14 @@ from annotator.core.errors import AnnotatorError
 from annotator.services import importing
 
 FIELD_LABELS = {
-    "text": "Text", "title": "Title", "outlet": "Outlet", "author": "Author", "published": "Date",
-    "url": "URL", "language": "Language",
-}  # fmt: skip
+    "text": "Text",
+    "title": "Title",
+    "outlet": "Outlet",
+    "author": "Author",
+    "published": "Date",
+    "url": "URL",
+    "language": "Language",
+}
 NONE_TEXT = "— none —"
 
 
@@ -70,9 +75,10 @@ class TablePreview(QGroupBox):
             return dict(mapping or {})
         sep = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}.get(found.delimiter, found.delimiter)
         self.info.setText(
-            f"{path.name}: {found.kind.upper()}, {found.encoding}" + (f", {sep}-separated" if sep else "")
+            f"{path.name}: {found.kind.upper()}, {found.encoding}"
+            + (f", {sep}-separated" if sep else "")
             + f", {len(found.columns)} columns; the first {len(found.rows)} rows:"
-        )  # fmt: skip
+        )
         shown = {fld: "" for fld in FIELD_LABELS} | found.mapping
         self._filling = True
         for fld, box in self.boxes.items():

@@ -100,9 +100,13 @@ class AnnotationListModel(FlatTableModel):
 
 
 _ROLES_SHOWN = frozenset(
-    (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
-     AnnotationListModel.AnnotationRole)
-)  # fmt: skip
+    (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        AnnotationListModel.AnnotationRole,
+    )
+)
 
 
 class AnnotationFilter(QSortFilterProxyModel):

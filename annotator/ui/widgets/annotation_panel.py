@@ -123,8 +123,17 @@ class AnnotationPanel(QWidget):
         self._loading = True
         self.ann = ann
         editable = ann is not None and self.session.is_mine(ann)
-        for widget in (self.label_box, self.subtype_box, self.note, self.add_fragment_button, self.link_button,
-                       self.unlink_button, self.delete_button, self.relation_type, self.relation_target):  # fmt: skip
+        for widget in (
+            self.label_box,
+            self.subtype_box,
+            self.note,
+            self.add_fragment_button,
+            self.link_button,
+            self.unlink_button,
+            self.delete_button,
+            self.relation_type,
+            self.relation_target,
+        ):
             widget.setEnabled(editable)
         self.relation_target.clear()  # offered afresh when opened: the nearest ones depend on the annotation
         if not typing and self.note.toPlainText() != (ann.note if ann else ""):
@@ -142,8 +151,9 @@ class AnnotationPanel(QWidget):
         _set_text(self.heading, f"<b>{ann.label}</b>{' / ' + ann.subtype if ann.subtype else ''}{owner}")
         self._show_form(ann, editable)
         text = self.session.document.text if self.session.document else ""
-        _set_items(self.fragments, [(f"{frag.start}–{frag.end}: {frag.covered(text)[:60]}", None)
-                                    for frag in ann.fragments])  # fmt: skip
+        _set_items(
+            self.fragments, [(f"{frag.start}–{frag.end}: {frag.covered(text)[:60]}", None) for frag in ann.fragments]
+        )
         self._show_relations(ann)
         self._loading = False
 
