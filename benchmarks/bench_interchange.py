@@ -20,7 +20,8 @@ from annotator.formats import registry
 from annotator.formats.registry import ReadOptions
 from annotator.services import exporting, importing
 from annotator.services.project import Project
-from annotator.store import bulk_repo, repo
+from annotator.store import change_log
+from annotator.store.annotations import BULK_CACHE_KIB
 from benchmarks.registry import Measurement, figure
 
 DOCUMENTS = 10_000
@@ -125,7 +126,7 @@ def storage_floor(imported: Path, empty: Path) -> float:
     conn = sqlite3.connect(empty, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute(f"PRAGMA cache_size = -{bulk_repo.BULK_CACHE_KIB}")  # the page cache the import writes with
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")  # the page cache the import writes with
     conn.execute("BEGIN")
     conn.executemany(f"INSERT INTO documents VALUES ({', '.join('?' * len(documents[0]))})", documents)
     conn.executemany(f"INSERT OR IGNORE INTO annotators VALUES ({', '.join('?' * len(people[0]))})", people)
@@ -154,7 +155,7 @@ def import_jsonl_1m() -> Measurement:
         value = time.perf_counter() - start
         assert not report.failed and report.annotations == DOCUMENTS * PER_DOCUMENT, report.failed[:1]
         with target.transaction() as session:
-            logged = sum(len(c.after["annotations"]) for c in repo.changes(session) if c.entity == "import")
+            logged = sum(len(c.after["annotations"]) for c in change_log.entries(session) if c.entity == "import")
         target.close()
         floor = storage_floor(Path(tmp) / "target.sqlite", Path(tmp) / "floor.sqlite")
     detail = f"{report.annotations:,} annotations read, checked and stored; {logged:,} listed in the change log"

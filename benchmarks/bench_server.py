@@ -61,9 +61,9 @@ def _run(url: str, writers: int, saves: int) -> dict[str, float | str]:
     latencies = sorted(ms for _, lat, _ in results for ms in lat)
     errors = [e for _, _, errs in results for e in errs]
     with project.transaction() as session:
-        from annotator.store import repo
+        from annotator.store import annotations
 
-        stored = repo.annotations_of(session, doc.uuid)
+        stored = annotations.of_document(session, doc.uuid)
     project.close()
     uuids = [a.uuid for a in stored]
     expected = writers * saves

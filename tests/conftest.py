@@ -58,7 +58,7 @@ def pg_template():
 
     pg.drop_orphans()
     name = pg.unique_name("annotator_tpl")
-    Project.open(pg.create_database(name)).close()
+    Project.open(pg.create_database(name), creator="lead").close()
     pool = pg.DatabasePool(name)
     yield pool
     pool.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from annotator.cli.main import actor_name, database_url, print_json
+from annotator.cli.common import actor_name, database_url, print_json
 from annotator.services import collections, documents
 from annotator.services.project import Project
 

@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from annotator.cli.main import actor_name, database_url, print_json
+from annotator.cli import collections_cmd, review_commands, server_commands
+from annotator.cli.common import actor_name, database_url, print_json
 from annotator.cli.progress import ProgressBar, print_report
 from annotator.core.errors import InputError
-from annotator.core.model import annotation_to_dict
+from annotator.core.model import annotation_to_dict, document_to_dict
 from annotator.formats.registry import ReadOptions
 from annotator.services import documents, exporting, importing
 from annotator.services.annotating import Annotating
@@ -74,7 +75,11 @@ def register(commands: Any) -> None:
     b = actions.add_parser("backup", help="copy the database (SQLite online backup, verified)")
     b.add_argument("--to", help="folder for the copy (default: the backups folder)")
     b.set_defaults(handler=cmd_db_backup)
-    actions.add_parser("check", help="integrity and schema version check").set_defaults(handler=cmd_db_check)
+    check = actions.add_parser("check", help="integrity and schema version check")
+    check.add_argument(
+        "--log", action="store_true", help="also check that the change log accounts for every row (no unlogged writes)"
+    )
+    check.set_defaults(handler=cmd_db_check)
     c = actions.add_parser(
         "copy",
         help="copy a project to another database (SQLite <-> PostgreSQL), change log included",
@@ -88,19 +93,13 @@ def register(commands: Any) -> None:
     r.set_defaults(handler=cmd_db_restore)
     actions.add_parser("backups", help="list the backups of the database").set_defaults(handler=cmd_db_backups)
 
-    from annotator.cli import collections_cmd
-
     collections_cmd.register(commands)
-    from annotator.cli import review_commands
-
-    review_commands.register(commands)  # noqa: E702, I001
-    from annotator.cli import server_commands
-
-    server_commands.register(commands)  # noqa: E702, I001
+    review_commands.register(commands)
+    server_commands.register(commands)
 
 
 def open_project(args: argparse.Namespace) -> Project:
-    return Project.open(database_url(args))
+    return Project.open(database_url(args), creator=actor_name(args))
 
 
 def _mapping(text: str | None) -> dict[str, str]:
@@ -185,7 +184,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     annotations = service.annotations(uuid, people) if people else []
     relations = service.relations(uuid)
     if args.json:
-        data = documents.document_to_dict(doc)
+        data = document_to_dict(doc)
         data["annotations"] = [{**annotation_to_dict(a), "text": a.covered_texts(doc.text)} for a in annotations]
         data["relations"] = [
             {"id": r.uuid, "type": r.type, "from": r.source, "to": r.target, "annotator": r.annotator}
@@ -251,6 +250,8 @@ def cmd_db_copy(args: argparse.Namespace) -> int:
 def cmd_db_check(args: argparse.Namespace) -> int:
     project = open_project(args)
     problems = project.database.check()
+    if args.log:
+        problems += project.log_problems()
     for problem in problems:
         print(problem)
     print("ok" if not problems else f"{len(problems)} problems in {project.where}")

@@ -6,14 +6,12 @@ User errors print one line to stderr and exit with status 2; there is no traceba
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import sys
 from collections.abc import Callable, Sequence
 
 from annotator import __version__, paths
+from annotator.cli import commands as cmd
 from annotator.core.errors import AnnotatorError
-from annotator.settings import Settings
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -32,22 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--as", dest="actor", metavar="NAME", help="who is acting (default: the saved annotator name)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    from annotator.cli import commands as cmd
-
     cmd.register(commands)
     return parser
-
-
-def actor_name(args: argparse.Namespace) -> str:
-    if args.actor:
-        return str(args.actor)
-    saved = Settings.load().annotator
-    return saved or getpass.getuser() or "annotator"
-
-
-def database_url(args: argparse.Namespace) -> str | None:
-    return args.db or Settings.load().database_url or None
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -68,8 +52,3 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("annotator: interrupted; work already committed is kept", file=sys.stderr)
         code = 130
     sys.exit(code)
-
-
-def print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")

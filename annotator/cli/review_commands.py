@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from annotator.cli.main import actor_name, database_url, print_json
+from annotator.cli.common import actor_name, database_url, print_json
 from annotator.core.errors import InputError
 from annotator.review.bootstrap import DEFAULT_SEED
 from annotator.review.report import MEASURES

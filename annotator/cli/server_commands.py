@@ -10,7 +10,7 @@ import getpass
 from contextlib import closing
 from typing import Any
 
-from annotator.cli.main import database_url, print_json
+from annotator.cli.common import database_url, print_json
 from annotator.core.errors import InputError
 from annotator.services.project import Project
 from annotator.store import server_admin

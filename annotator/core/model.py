@@ -31,6 +31,9 @@ class Origin(StrEnum):
     SUGGESTED = "suggested"
 
 
+ORIGINS = {origin.value: origin for origin in Origin}  # stored value -> Origin, without the enum's lookup cost
+
+
 class Status(StrEnum):
     """One annotator's progress on one document."""
 
@@ -209,21 +212,6 @@ class DocumentSummary:
     status: Status
 
 
-@dataclass(frozen=True)
-class ChangeEntry:
-    """One line of the append-only change log."""
-
-    id: int
-    at: datetime
-    actor: str
-    entity: str  # annotation, relation, document, label, status, ...
-    uuid: str
-    action: str  # create, update, delete
-    document: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
 # -- JSON forms, used by the change log (and so for recovery) and by the CLI --------------------------------
 
 
@@ -270,3 +258,54 @@ def relation_to_dict(rel: Relation) -> dict[str, Any]:
         "annotator": rel.annotator,
         "created": rel.created.isoformat(),
     }
+
+
+def relation_from_dict(data: dict[str, Any]) -> Relation:
+    return Relation(
+        data["type"],
+        data["source"],
+        data["target"],
+        data["annotator"],
+        data["uuid"],
+        datetime.fromisoformat(data["created"]),
+    )
+
+
+def document_to_dict(doc: Document, with_text: bool = True) -> dict[str, Any]:
+    data = {
+        "uuid": doc.uuid,
+        "title": doc.title,
+        "sha256": doc.sha256,
+        "encoding": doc.encoding,
+        "newline": doc.newline,
+        "source": doc.source,
+        "outlet": doc.outlet,
+        "author": doc.author,
+        "published": doc.published,
+        "language": doc.language,
+        "metadata": dict(doc.metadata),
+        "created": doc.created.isoformat(),
+        "length": len(doc.text),
+    }
+    if with_text:
+        data["text"] = doc.text
+    return data
+
+
+def document_from_dict(data: dict[str, Any]) -> Document:
+    """The document a logged creation or deletion holds (its text included)."""
+    return Document(
+        text=data["text"],
+        title=data.get("title", ""),
+        uuid=data["uuid"],
+        sha256=data.get("sha256", ""),
+        encoding=data.get("encoding", "utf-8"),
+        newline=data.get("newline", "none"),
+        source=data.get("source", ""),
+        outlet=data.get("outlet", ""),
+        author=data.get("author", ""),
+        published=data.get("published", ""),
+        language=data.get("language", ""),
+        metadata=dict(data.get("metadata") or {}),
+        created=datetime.fromisoformat(data["created"]),
+    )

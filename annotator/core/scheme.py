@@ -10,10 +10,12 @@ import json
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
 from annotator.core.errors import InputError
+from annotator.core.model import Annotation
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 UNKNOWN_COLOUR = "#9e9e9e"
@@ -101,16 +103,10 @@ class Scheme:
                 return lab.colour
         return self.label(label).colour if self.has_label(label) else UNKNOWN_COLOUR
 
-    def check_annotation(self, label: str, subtype: str | None, attributes: dict[str, Any]) -> None:
-        """Raise InputError if the label, sub-type or an attribute is not in this scheme."""
-        lab = self.label(label)
-        if subtype is not None and subtype not in {s.name for s in self.subtypes(label)}:
-            raise InputError(f"label '{label}' has no sub-type '{subtype}'")
-        for key, value in attributes.items():
-            definition = lab.attribute(key)
-            if definition is None:
-                raise InputError(f"label '{label}' has no attribute '{key}'")
-            definition.check(value)
+    @cached_property
+    def check(self) -> AnnotationCheck:
+        """The check every stored annotation passes: `scheme.check(ann, text_length)`."""
+        return AnnotationCheck(self)
 
     def with_label(self, new: Label, replacing: str | None = None) -> Scheme:
         """A copy with new added, or put in place of the label named replacing (same parent)."""
@@ -118,6 +114,51 @@ class Scheme:
             return replace(self, labels=self.labels + (new,))
         labels = tuple(new if (lab.name, lab.parent) == (replacing, new.parent) else lab for lab in self.labels)
         return replace(self, labels=labels)
+
+
+class AnnotationCheck:
+    """Whether an annotation fits the scheme (label, sub-type, attributes, span or document scope) and lies within
+    its text. The look-ups are made once per scheme: an import checks a million annotations."""
+
+    def __init__(self, scheme: Scheme):
+        top = scheme.top_labels()
+        self.scope = {lab.name: lab.scope for lab in top}
+        self.subtypes = {lab.name: {s.name for s in scheme.subtypes(lab.name)} for lab in top}
+        self.attributes = {lab.name: {a.name: a for a in lab.attributes} for lab in top}
+        # (label, sub-type) pairs that mark passages: what most annotations are, checked with one look-up
+        self.plain_spans = {
+            (name, subtype)
+            for name, scope in self.scope.items()
+            if scope is not Scope.DOCUMENT
+            for subtype in (None, *self.subtypes[name])
+        }
+
+    def __call__(self, ann: Annotation, text_length: int) -> None:
+        """Raise InputError unless ann fits the scheme and its text (of text_length code points)."""
+        if ann.fragments and not ann.attributes and (ann.label, ann.subtype) in self.plain_spans:
+            ann.check_within(text_length)
+            return
+        self.kind(ann.label, ann.subtype, ann.attributes)
+        scope = self.scope[ann.label]
+        if ann.fragments:
+            if scope is Scope.DOCUMENT:
+                raise InputError(f"label '{ann.label}' applies to the whole document, not to a passage")
+            ann.check_within(text_length)
+        elif scope is Scope.SPAN:
+            raise InputError(f"label '{ann.label}' marks passages of text; select the text it applies to")
+
+    def kind(self, label: str, subtype: str | None, attributes: dict[str, Any]) -> None:
+        """Raise InputError if the label, sub-type or an attribute (or its value) is not in the scheme."""
+        if label not in self.scope:
+            raise InputError(f"the scheme has no label '{label}'")
+        if subtype is not None and subtype not in self.subtypes[label]:
+            raise InputError(f"label '{label}' has no sub-type '{subtype}'")
+        known = self.attributes[label]
+        for key, value in attributes.items():
+            definition = known.get(key)
+            if definition is None:
+                raise InputError(f"label '{label}' has no attribute '{key}'")
+            definition.check(value)
 
 
 # -- JSON form -------------------------------------------------------------------------------------------

@@ -57,6 +57,19 @@ class AdjudicationRecord:
             "at": self.at.isoformat(),
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> AdjudicationRecord:
+        return cls(
+            document=str(data["document"]),
+            decision=Decision(data["decision"]),
+            sources=tuple(data.get("sources") or ()),  # type: ignore[arg-type]
+            curator=str(data["curator"]),
+            gold_annotation=data.get("gold_annotation"),  # type: ignore[arg-type]
+            reason=str(data.get("reason", "")),
+            at=datetime.fromisoformat(str(data["at"])),
+            uuid=str(data["uuid"]),
+        )
+
 
 def version(ann: Annotation) -> tuple[str, str | None, tuple[Fragment, ...]]:
     return ann.label, ann.subtype, ann.fragments

@@ -14,15 +14,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.core.errors import InputError, NotFound
-from annotator.core.model import Annotation, AnnotatorKind, Fragment, Relation, annotation_to_dict, relation_to_dict
+from annotator.core import changes
+from annotator.core.changes import Change
+from annotator.core.errors import InputError
+from annotator.core.model import Annotation, AnnotatorKind, Fragment, Relation, annotation_from_dict, relation_from_dict
 from annotator.review import adjudication as rules
 from annotator.review.adjudication import GOLD, AdjudicationRecord, Decision
 from annotator.review.alignment import AlignedUnit, align
-from annotator.services.annotating import store_annotation, store_relation
-from annotator.services.project import Change, Project
-from annotator.services.review import CODED
-from annotator.store import repo, review_repo
+from annotator.services.annotating import remove_annotation, store_annotation
+from annotator.services.project import Project
+from annotator.services.review import CODED, read_annotations
+from annotator.store import adjudications, annotations, annotators, relations, statuses
+from annotator.store import documents as stored_documents
 
 
 @dataclass(frozen=True)
@@ -67,12 +70,12 @@ class Adjudication:
     def units(self, document: str, annotators: Sequence[str], mode: str = "overlap") -> list[AdjudicationUnit]:
         """The document's aligned units of the given annotators, each with its decision if made."""
         annotators = [a for a in annotators if a != GOLD]
+        anns = read_annotations(self.project, annotators, [document])
+        gold = {a.uuid: a for a in read_annotations(self.project, [GOLD], [document])}
         with self.project.transaction() as session:
-            anns = review_repo.annotations_for_review(session, annotators, [document])
-            gold = {a.uuid: a for a in review_repo.annotations_for_review(session, [GOLD], [document])}
-            records = review_repo.adjudications(session, [document])
-            statuses = repo.statuses_of(session, document)
-        coders = {a.annotator for a in anns} | {a for a, s in statuses.items() if s in CODED}
+            records = adjudications.of_documents(session, [document])
+            states = statuses.of_document(session, document)
+        coders = {a.annotator for a in anns} | {a for a, s in states.items() if s in CODED}
         by_source = {uuid: rec for rec in records for uuid in rec.sources}
         out = []
         for unit in align(anns, annotators, coders=[a for a in annotators if a in coders], mode=mode):
@@ -83,11 +86,11 @@ class Adjudication:
 
     def records(self, documents: Sequence[str] | None = None) -> list[AdjudicationRecord]:
         with self.project.transaction() as session:
-            return review_repo.adjudications(session, documents)
+            return adjudications.of_documents(session, documents)
 
     def gold_annotations(self, document: str) -> list[Annotation]:
-        with self.project.transaction() as session:
-            return repo.annotations_of(session, document, [GOLD])
+        found = read_annotations(self.project, [GOLD], [document])
+        return sorted(found, key=lambda a: (a.start, -a.end, a.label, a.uuid))
 
     # -- decisions ------------------------------------------------------------------------------------------
 
@@ -98,16 +101,14 @@ class Adjudication:
         decision: Decision = Decision.ACCEPT,
         sources: Sequence[str] | None = None,
         unit: Sequence[str] = (),
-    ) -> Annotation:
+    ) -> list[Change]:
         """Copy one candidate into the gold layer. sources: the candidates the decision rests on (default: the
         chosen one); unit: every candidate of its unit, so that a unit is never decided twice."""
         with self.project.transaction() as session:
             source = self._source(session, candidate)
             used = list(sources) if sources else [candidate]
             self._check_sources(session, [*used, *unit], source.document)
-            gold = rules.gold_copy(source)
-            self._store(session, gold, used, decision, reason)
-        return gold
+            return self._store(session, rules.gold_copy(source), used, decision, reason)
 
     def edit(
         self,
@@ -118,7 +119,7 @@ class Adjudication:
         attributes: dict[str, Any] | None = None,
         reason: str = "",
         unit: Sequence[str] = (),
-    ) -> Annotation:
+    ) -> list[Change]:
         """Write a gold annotation of the curator's own making, recording which candidates it came from."""
         if not sources:
             raise InputError("an edit starts from at least one candidate")
@@ -135,10 +136,9 @@ class Adjudication:
                     attributes if attributes is not None else first.attributes if label == first.label else {}
                 ),
             )
-            self._store(session, gold, list(sources), Decision.EDIT, reason)
-        return gold
+            return self._store(session, gold, list(sources), Decision.EDIT, reason)
 
-    def merge(self, sources: Sequence[str], reason: str = "", unit: Sequence[str] = ()) -> Annotation:
+    def merge(self, sources: Sequence[str], reason: str = "", unit: Sequence[str] = ()) -> list[Change]:
         """One gold annotation covering all the candidates' text, under the label most of them used."""
         with self.project.transaction() as session:
             candidates = [self._source(session, u) for u in sources]
@@ -149,55 +149,48 @@ class Adjudication:
                 gold = rules.merge(candidates)
             except ValueError as exc:
                 raise InputError(str(exc)) from None
-            self._store(session, gold, list(sources), Decision.MERGE, reason)
-        return gold
+            return self._store(session, gold, list(sources), Decision.MERGE, reason)
 
     def reject(
         self, sources: Sequence[str], reason: str = "", decision: Decision = Decision.REJECT, unit: Sequence[str] = ()
-    ) -> Change:
+    ) -> list[Change]:
         """Record that the unit does not belong in the gold layer."""
         with self.project.transaction() as session:
             candidates = [self._source(session, u) for u in sources]
             if not candidates:
                 raise InputError("choose the candidates to reject")
             self._check_sources(session, [*sources, *unit], candidates[0].document)
-            record = self._record(session, None, list(sources), decision, reason, candidates[0].document)
-        return Change("created", "adjudication", record.uuid, record.document)
+            return [self._record(session, None, list(sources), decision, reason, candidates[0].document)]
 
-    def revoke(self, record_uuid: str) -> None:
-        """Undo a decision: remove its gold annotation (if any) and its record, both logged."""
+    def revoke(self, record_uuid: str) -> list[Change]:
+        """Undo a decision: remove its gold annotation (if any, with its relations) and its record, all logged."""
         with self.project.transaction() as session:
-            record = next((r for r in review_repo.adjudications(session) if r.uuid == record_uuid), None)
-            if record is None:
-                raise NotFound(f"no adjudication {record_uuid}")
-            if record.gold_annotation and repo.annotation_exists(session, record.gold_annotation):
-                gold = repo.get_annotation(session, record.gold_annotation)
-                for rel in repo.relations_touching(session, gold.uuid):  # they go with it
-                    repo.log_change(
-                        session,
-                        self.curator,
-                        "relation",
-                        rel.uuid,
-                        "delete",
-                        gold.document,
-                        relation_to_dict(rel),
-                        None,
-                    )
-                session.delete(repo.annotation_row(session, gold.uuid))
-                repo.log_change(
-                    session,
-                    self.curator,
-                    "annotation",
-                    gold.uuid,
-                    "delete",
-                    gold.document,
-                    annotation_to_dict(gold),
-                    None,
+            record = adjudications.get(session, record_uuid)
+            records = []
+            if record.gold_annotation and annotations.exists(session, record.gold_annotation):
+                records += remove_annotation(session, annotations.get(session, record.gold_annotation), self.curator)
+            return [*records, adjudications.delete_one(session, record, self.curator)]
+
+    def reinstate(self, records: Sequence[Change]) -> list[Change]:
+        """Put back what records (of a decision, or of its revocation) hold: the gold annotation, the decision's
+        record and the gold relations, with their ids. What undoing a revocation and redoing a decision do."""
+        payloads = {entity: [r.payload for r in records if r.entity == entity] for entity in changes.KINDS}
+        with self.project.transaction() as session:
+            annotators.ensure(session, GOLD, self.curator, AnnotatorKind.GOLD)
+            done = [
+                store_annotation(self.project, session, annotation_from_dict(p), self.curator)
+                for p in payloads[changes.ANNOTATION]
+            ]
+            done += [
+                adjudications.insert_one(session, AdjudicationRecord.from_dict(p), self.curator)
+                for p in payloads[changes.ADJUDICATION]
+            ]
+            for data in payloads[changes.RELATION]:
+                rel = relation_from_dict(data)
+                done.append(
+                    relations.insert_one(session, rel, annotations.get(session, rel.source).document, self.curator)
                 )
-            review_repo.delete_adjudication(session, record_uuid)
-            repo.log_change(
-                session, self.curator, "adjudication", record.uuid, "delete", record.document, record.to_dict(), None
-            )
+            return done
 
     # -- bulk -------------------------------------------------------------------------------------------------
 
@@ -253,57 +246,60 @@ class Adjudication:
         if documents is not None:
             return list(documents)
         with self.project.transaction() as session:
-            return [s.uuid for s in repo.document_summaries(session, None)]
+            return stored_documents.all_uuids(session)
 
     @staticmethod
     def _source(session: Any, uuid: str) -> Annotation:
-        source = repo.get_annotation(session, uuid)
+        source = annotations.get(session, uuid)
         if source.annotator == GOLD:
             raise InputError("that annotation is already in the gold layer; choose a candidate")
         return source
 
     @staticmethod
     def _check_sources(session: Any, sources: Sequence[str], document: str) -> None:
-        decided = {u for r in review_repo.adjudications(session, [document]) for u in r.sources}
+        decided = {u for r in adjudications.of_documents(session, [document]) for u in r.sources}
         for uuid in sources:
-            ann = repo.get_annotation(session, uuid)
+            ann = annotations.get(session, uuid)
             if ann.document != document:
                 raise InputError("all candidates of a decision must be in the same document")
             if uuid in decided:
                 raise InputError("this unit has been decided already; revoke that decision first")
 
-    def _store(self, session: Any, gold: Annotation, sources: list[str], decision: Decision, reason: str) -> None:
-        repo.annotator_id(session, GOLD, kind=AnnotatorKind.GOLD)
-        store_annotation(self.project, session, gold, self.curator)
-        self._record(session, gold.uuid, sources, decision, reason, gold.document)
-        self._carry_relations(session, gold)
+    def _store(
+        self, session: Any, gold: Annotation, sources: list[str], decision: Decision, reason: str
+    ) -> list[Change]:
+        annotators.ensure(session, GOLD, self.curator, AnnotatorKind.GOLD)
+        made = store_annotation(self.project, session, gold, self.curator)
+        record = self._record(session, gold.uuid, sources, decision, reason, gold.document)
+        return [made, record, *self._carry_relations(session, gold)]
 
-    def _carry_relations(self, session: Any, gold: Annotation) -> None:
+    def _carry_relations(self, session: Any, gold: Annotation) -> list[Change]:
         """A candidates' relation (e.g. an attribution's content to its source) comes into the gold layer once
         both its ends are decided into it, whichever was decided first; the same link is never made twice."""
         gold_of = {
             uuid: record.gold_annotation
-            for record in review_repo.adjudications(session, [gold.document])
+            for record in adjudications.of_documents(session, [gold.document])
             if record.gold_annotation
             for uuid in record.sources
         }
-        relations = repo.relations_of(session, gold.document)
-        linked = {(r.type, r.source, r.target) for r in relations if r.annotator == GOLD}
-        for rel in relations:
+        present = relations.of_document(session, gold.document)
+        linked = {(r.type, r.source, r.target) for r in present if r.annotator == GOLD}
+        made = []
+        for rel in present:
             ends = gold_of.get(rel.source), gold_of.get(rel.target)
             link = (rel.type, *ends)
             if rel.annotator != GOLD and gold.uuid in ends and None not in ends and ends[0] != ends[1]:
                 if link not in linked:
-                    store_relation(session, Relation(rel.type, *ends, GOLD), gold.document, self.curator)
+                    new = Relation(rel.type, *ends, GOLD)  # type: ignore[misc]
+                    made.append(relations.insert_one(session, new, gold.document, self.curator))
                     linked.add(link)
+        return made
 
     def _record(
         self, session: Any, gold: str | None, sources: list[str], decision: Decision, reason: str, document: str
-    ) -> AdjudicationRecord:
+    ) -> Change:
         record = AdjudicationRecord(document, decision, tuple(sources), self.curator, gold, reason.strip())
-        review_repo.insert_adjudication(session, record)
-        repo.log_change(session, self.curator, "adjudication", record.uuid, "create", document, None, record.to_dict())
-        return record
+        return adjudications.insert_one(session, record, self.curator)
 
 
 def provenance(project: Project, documents: Sequence[str] | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -312,7 +308,7 @@ def provenance(project: Project, documents: Sequence[str] | None = None) -> dict
     For exporters: each gold annotation's record says who decided it, when, how (accept, edit, merge, agreed,
     majority) and from which source annotations; rejections have no gold annotation."""
     with project.transaction() as session:
-        records = review_repo.adjudications(session, documents)
+        records = adjudications.of_documents(session, documents)
     out: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         out.setdefault(record.document, []).append(record.to_dict())

@@ -1,17 +1,19 @@
 """Collections: named sets of documents, to group articles by outlet or to hand a batch to an annotator.
 
-Every change is written to the change log (entity "collection", keyed by the collection's name).
+Every change is logged by the store: the collection keyed by its name, each membership on its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from annotator.core import changes
+from annotator.core.changes import Change
 from annotator.core.collection import Collection
 from annotator.core.errors import InputError
 from annotator.core.model import DocumentSummary
-from annotator.services.project import Change, Project
-from annotator.store import collections_repo, repo
+from annotator.services.project import Project
+from annotator.store import collections, overview
 
 MAX_NAME = 200
 
@@ -28,87 +30,74 @@ def _checked(name: str) -> str:
 def create(project: Project, name: str, actor: str, description: str = "") -> Collection:
     name = _checked(name)
     with project.transaction() as session:
-        if any(c.name == name for c in collections_repo.list_collections(session)):
+        if name in collections.names(session):
             raise InputError(f"there is already a collection named '{name}'")
-        collections_repo.collection_id(session, name, create=True, description=description)
-        repo.log_change(
-            session, actor, "collection", name, "create", None, None, {"name": name, "description": description}
-        )
+        collections.create(session, name, description, actor)
     return Collection(name, description, 0)
 
 
 def list_collections(project: Project) -> list[Collection]:
     with project.transaction() as session:
-        return collections_repo.list_collections(session)
+        return collections.all_collections(session)
 
 
 def get(project: Project, name: str) -> Collection:
     with project.transaction() as session:
-        return collections_repo.get_collection(session, name)
+        return collections.get(session, name)
 
 
 def add_documents(project: Project, name: str, documents: Iterable[str], actor: str, create: bool = True) -> int:
     """Add documents (uuids) to the collection (created if missing, when create); returns how many were new."""
-    name, documents = _checked(name), list(documents)
+    name = _checked(name)
     with project.transaction() as session:
-        added = collections_repo.add_members(session, name, documents, create=create)
-        if added:
-            repo.log_change(session, actor, "collection", name, "update", None, None, {"added": documents})
-    return added
+        records = collections.add_members(session, name, list(documents), actor, create_missing=create)
+    return sum(r.entity == changes.MEMBERSHIP for r in records)
 
 
 def remove_documents(project: Project, name: str, documents: Iterable[str], actor: str) -> int:
-    documents = list(documents)
     with project.transaction() as session:
-        removed = collections_repo.remove_members(session, name, documents)
-        if removed:
-            repo.log_change(session, actor, "collection", name, "update", None, {"removed": documents}, None)
-    return removed
+        return len(collections.remove_members(session, name, list(documents), actor))
 
 
 def document_uuids(project: Project, name: str) -> list[str]:
     with project.transaction() as session:
-        return collections_repo.member_uuids(session, name)
+        return collections.member_uuids(session, name)
 
 
 def documents(project: Project, name: str, annotator: str | None = None) -> list[DocumentSummary]:
     """The navigator's rows for the collection's documents (what the window filters by)."""
     with project.transaction() as session:
-        members = set(collections_repo.member_uuids(session, name))
-        return [row for row in repo.document_summaries(session, annotator) if row.uuid in members]
+        members = set(collections.member_uuids(session, name))
+        return [row for row in overview.summaries(session, annotator) if row.uuid in members]
 
 
 def collections_of(project: Project, document: str) -> list[str]:
     with project.transaction() as session:
-        return collections_repo.collections_of(session, document)
+        return collections.of_document(session, document)
 
 
-def set_membership(project: Project, document: str, names: Iterable[str], actor: str) -> Change | None:
-    """Put the document in exactly these collections (creating new names); None when nothing changed."""
+def set_membership(project: Project, document: str, names: Iterable[str], actor: str) -> list[Change]:
+    """Put the document in exactly these collections (creating new names); the records of what changed."""
     wanted = {_checked(n) for n in names}
+    records: list[Change] = []
     with project.transaction() as session:
-        current = set(collections_repo.collections_of(session, document))
+        current = set(collections.of_document(session, document))
         for name in sorted(wanted - current):
-            collections_repo.add_members(session, name, [document], create=True)
-            repo.log_change(session, actor, "collection", name, "update", None, None, {"added": [document]})
+            records += collections.add_members(session, name, [document], actor)
         for name in sorted(current - wanted):
-            collections_repo.remove_members(session, name, [document])
-            repo.log_change(session, actor, "collection", name, "update", None, {"removed": [document]}, None)
-    return Change("updated", "document", document, document) if wanted != current else None
+            records += collections.remove_members(session, name, [document], actor)
+    return records
 
 
 def rename(project: Project, name: str, new_name: str, actor: str) -> None:
     new_name = _checked(new_name)
     with project.transaction() as session:
-        if new_name != name and any(c.name == new_name for c in collections_repo.list_collections(session)):
+        if new_name != name and new_name in collections.names(session):
             raise InputError(f"there is already a collection named '{new_name}'")
-        collections_repo.update_collection(session, name, new_name=new_name)
-        repo.log_change(session, actor, "collection", new_name, "update", None, {"name": name}, {"name": new_name})
+        collections.rename(session, name, new_name, actor)
 
 
 def delete(project: Project, name: str, actor: str) -> None:
     """Delete the collection; its documents stay in the project."""
     with project.transaction() as session:
-        members = collections_repo.member_uuids(session, name)
-        collections_repo.delete_collection(session, name)
-        repo.log_change(session, actor, "collection", name, "delete", None, {"name": name, "documents": members}, None)
+        collections.delete_collection(session, name, actor)

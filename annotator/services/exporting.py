@@ -1,8 +1,8 @@
 """Exporting documents with their annotations through a registered writer, with filters.
 
-Documents are read a few hundred at a time (store/export_repo.py), so a million annotations stream out without
-one query per document. A file is written beside its target and moved into place only when complete, so a
-failed or cancelled export never leaves half a file under the chosen name.
+Documents are read a few hundred at a time (store/selection.py chooses them), so a million annotations
+stream out without one query per document. A file is written beside its target and moved into place only when
+complete, so a failed or cancelled export never leaves half a file under the chosen name.
 """
 
 from __future__ import annotations
@@ -21,9 +21,12 @@ from annotator.formats.registry import DocumentBundle, WriteOptions
 from annotator.services import adjudication
 from annotator.services.memory import cycle_collection_paused
 from annotator.services.project import Project
-from annotator.store import export_records, export_repo
+from annotator.store import annotations, documents, export_records, relations, selection, statuses
+from annotator.store import collections as stored_collections
+from annotator.store.selection import Selection
 
 Progress = Callable[[int, int], bool]  # (documents done, documents in all) -> False to cancel
+BATCH_DOCUMENTS = 200  # documents read per query: a million annotations stream out in a few thousand queries
 
 
 class ExportCancelled(AnnotatorError):
@@ -42,8 +45,8 @@ class ExportFilter:
     collections: list[str] | None = None  # names
     gold_only: bool = False  # only the adjudicated layer (annotators of kind gold)
 
-    def selection(self) -> export_repo.Selection:
-        return export_repo.Selection(
+    def selection(self) -> Selection:
+        return Selection(
             documents=self.documents,
             collections=self.collections,
             annotators=self.annotators,
@@ -92,49 +95,53 @@ def choices(project: Project) -> ExportChoices:
         return ExportChoices(
             annotators=[a.name for a in people],
             gold_annotators=[a.name for a in people if a.kind.value == "gold"],
-            labels=export_repo.used_labels(session),
-            collections=export_repo.collection_names(session),
+            labels=selection.used_labels(session),
+            collections=stored_collections.names(session),
         )
 
 
 def count(project: Project, filters: ExportFilter | None = None) -> tuple[int, int]:
     """(documents, annotations) an export with these filters would write: the preview the dialog shows."""
     with project.transaction() as session:
-        return export_repo.count_selected(session, (filters or ExportFilter()).selection())
+        return selection.count(session, (filters or ExportFilter()).selection())
 
 
 def bundles(
     project: Project, filters: ExportFilter | None = None, progress: Progress | None = None
 ) -> Iterator[DocumentBundle]:
     """The selected documents with their kept annotations, relations (both ends kept) and statuses."""
-    selection = (filters or ExportFilter()).selection()
+    chosen = (filters or ExportFilter()).selection()
     with project.transaction() as session:
-        total = len(export_repo.selected_document_ids(session, selection))
+        doc_ids = selection.document_ids(session, chosen)
+        keep_people = selection.annotator_ids(session, chosen)
+        names = annotations.Names.read(session)
         done = 0
-        for batch in export_repo.iter_batches(session, selection):
-            for doc in batch.documents:
-                if progress is not None and progress(done, total) is False:
+        for start in range(0, len(doc_ids), BATCH_DOCUMENTS):
+            ids = doc_ids[start : start + BATCH_DOCUMENTS]
+            kept = selection.annotation_where(session, chosen, ids)
+            docs = documents.batch(session, ids)
+            names.documents.update((row_id, doc.uuid) for row_id, doc in docs)
+            found = annotations.by_document(annotations.decode(annotations.raw_rows(session, kept), names))
+            links = relations.of_documents(session, ids, kept)
+            states = statuses.of_documents(session, ids, keep_people)
+            for row_id, doc in docs:
+                if progress is not None and progress(done, len(doc_ids)) is False:
                     raise ExportCancelled()
                 done += 1
-                yield DocumentBundle(
-                    doc,
-                    batch.annotations.get(doc.uuid, []),
-                    batch.relations.get(doc.uuid, []),
-                    batch.statuses.get(doc.uuid, {}),
-                )
+                yield DocumentBundle(doc, found.get(doc.uuid, []), links.get(row_id, []), states.get(row_id, {}))
         if progress is not None:
-            progress(done, total)
+            progress(done, len(doc_ids))
 
 
 def _prepared(
     project: Project, filters: ExportFilter | None, progress: Progress | None
 ) -> Iterator[tuple[Any, list[Any], list[Any], dict[str, Status]]]:
     """What bundles() gives, with annotations as plain records rather than objects (SQLite only)."""
-    selection = (filters or ExportFilter()).selection()
+    chosen = (filters or ExportFilter()).selection()
     with project.transaction() as session:
-        total = len(export_repo.selected_document_ids(session, selection))
+        total = len(selection.document_ids(session, chosen))
         done = 0
-        for batch in export_records.iter_records(session, selection):
+        for batch in export_records.iter_records(session, chosen):
             for item in batch:
                 if progress is not None and progress(done, total) is False:
                     raise ExportCancelled()

@@ -16,10 +16,9 @@ from annotator.formats.archive import JUNK_PARTS, check_zip, extract_zip, is_zip
 from annotator.formats.limits import MAX_ZIP_DEPTH
 from annotator.formats.registry import DocumentBundle, ReadOptions
 from annotator.services import bulk_storing, label_mapping
-from annotator.services.documents import document_to_dict
 from annotator.services.memory import cycle_collection_paused
 from annotator.services.project import Project
-from annotator.store import bulk_repo, collections_repo, import_repo
+from annotator.store import annotations, collections, documents
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +175,7 @@ class _Run:
             options.extra["notes"] = this_file.notes  # readers add what they fixed or left out
             with self.project.transaction() as session:
                 self.read(session, fmt, path, options, this_file, name)
-                bulk_repo.bulk_writes_done(session)
+                annotations.bulk_writes_done(session)
             self.report.merge(this_file)
         except _Cancelled:
             self.report.cancelled = True
@@ -202,7 +201,7 @@ class _Run:
         rows = 0
         for bundle in fmt.read(path, options):
             bundle = self.relabel(bundle)
-            bundle = label_mapping.prepare(self.project, session, bundle, self.label_map, report.notes)
+            bundle = label_mapping.prepare(self.project, session, bundle, self.label_map, report.notes, self.actor)
             batch = annotated if bundle.annotations or bundle.relations or bundle.status else plain
             batch.append(bundle)
             if len(batch) >= BATCH:
@@ -217,7 +216,7 @@ class _Run:
         if self.collection:
             members = [uuid for _, uuid in report.imported + report.duplicates]
             if members:
-                collections_repo.add_members(session, self.collection, members, create=True)
+                collections.add_members(session, self.collection, members, self.actor)
 
     def relabel(self, bundle: DocumentBundle) -> DocumentBundle:
         """Documents read from an unpacked archive name the archive, not the temporary folder."""
@@ -259,7 +258,7 @@ def _store_plain(session: Any, bundles: list[DocumentBundle], actor: str, report
     """Store documents that carry no annotations, checking a whole batch for duplicates in one query."""
     if not bundles:
         return
-    known = import_repo.documents_by_hash(session, (b.document.sha256 for b in bundles))
+    known = documents.by_hash(session, [b.document.sha256 for b in bundles])
     new: list[Document] = []
     for bundle in bundles:
         doc = bundle.document
@@ -271,7 +270,7 @@ def _store_plain(session: Any, bundles: list[DocumentBundle], actor: str, report
         known[doc.sha256] = (doc.uuid, doc.title)  # the same text later in this file is a duplicate too
         new.append(doc)
         report.imported.append((_where(bundle), doc.uuid))
-    import_repo.insert_documents(session, new, [document_to_dict(doc) for doc in new], actor)
+    documents.insert_many(session, new, actor)
     bundles.clear()
 
 

@@ -22,7 +22,7 @@ from annotator.core.model import Annotation
 from annotator.core.scheme import AttributeDef, AttributeKind, Label, RelationType, Scheme, Scope
 from annotator.formats.registry import DocumentBundle
 from annotator.services.project import Project
-from annotator.store import scheme_store
+from annotator.store import scheme as stored_scheme
 
 NEW, SKIP, ANY = "new", "skip", "*"
 _YES_NO = {"yes": True, "no": False, "true": True, "false": False}
@@ -106,7 +106,12 @@ def unknown_names(scheme: Scheme, bundles: list[DocumentBundle]) -> tuple[list[s
 
 
 def prepare(
-    project: Project, session: Any, bundle: DocumentBundle, mapping: LabelMap, notes: list[str] | None = None
+    project: Project,
+    session: Any,
+    bundle: DocumentBundle,
+    mapping: LabelMap,
+    notes: list[str] | None = None,
+    actor: str = "import",
 ) -> DocumentBundle:
     """The bundle with every label and relation type resolved against the scheme (which may gain labels).
     What was changed on the way (labels added, attributes kept in notes) is added to notes."""
@@ -165,7 +170,7 @@ def prepare(
         relations.append(replace(rel, type=target))
     if new_scheme is not scheme:
         notes.append(f"{where}: added to the scheme: {', '.join(_added(scheme, new_scheme))}")
-        scheme_store.save_scheme(session, new_scheme)
+        stored_scheme.save(session, new_scheme, actor)
         project.adopt_scheme(new_scheme)
     return DocumentBundle(bundle.document, annotations, relations, dict(bundle.status))
 
@@ -180,7 +185,7 @@ def _needs_attribute_fix(scheme: Scheme, bundle: DocumentBundle) -> bool:
     for ann in bundle.annotations:
         if ann.attributes:
             try:
-                scheme.check_annotation(ann.label, ann.subtype, dict(ann.attributes))
+                scheme.check.kind(ann.label, ann.subtype, dict(ann.attributes))
             except InputError:
                 return True
     return False

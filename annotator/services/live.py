@@ -11,10 +11,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
+from annotator.core import changes
+from annotator.core.changes import Change
 from annotator.core.errors import StoreError
-from annotator.core.model import ChangeEntry
 from annotator.services.project import Project
-from annotator.store import change_feed
+from annotator.store import change_feed, change_log
 
 SAFETY_LOOK_S = 5.0  # on PostgreSQL, read the log this often even without a notification
 
@@ -23,27 +24,28 @@ SAFETY_LOOK_S = 5.0  # on PostgreSQL, read the log this often even without a not
 class Update:
     """What changed since the previous poll, grouped the way a window refreshes."""
 
-    entries: list[ChangeEntry] = field(default_factory=list)
+    entries: list[Change] = field(default_factory=list)
 
     @property
     def documents_touched(self) -> set[str]:
         """Documents whose annotations, relations or status changed."""
-        return {e.document for e in self.entries if e.document and e.entity in ("annotation", "relation", "status")}
+        touching = (changes.ANNOTATION, changes.RELATION, changes.STATUS)
+        return {e.document for e in self.entries if e.document and e.entity in touching}
 
     @property
     def document_list_changed(self) -> bool:
         """Documents added, deleted or renamed, or collections changed: the list itself needs reloading."""
-        return any(e.entity in ("document", "collection", "collection_member") for e in self.entries)
+        return any(e.entity in (changes.DOCUMENT, changes.COLLECTION, changes.MEMBERSHIP) for e in self.entries)
 
     @property
     def scheme_changed(self) -> bool:
-        return any(e.entity in ("scheme", "label") for e in self.entries)
+        return any(e.entity == changes.SCHEME for e in self.entries)
 
-    def annotation_changes(self, document: str) -> list[ChangeEntry]:
-        return [e for e in self.entries if e.document == document and e.entity == "annotation"]
+    def annotation_changes(self, document: str) -> list[Change]:
+        return [e for e in self.entries if e.document == document and e.entity == changes.ANNOTATION]
 
-    def relation_changes(self, document: str) -> list[ChangeEntry]:
-        return [e for e in self.entries if e.document == document and e.entity == "relation"]
+    def relation_changes(self, document: str) -> list[Change]:
+        return [e for e in self.entries if e.document == document and e.entity == changes.RELATION]
 
     def __bool__(self) -> bool:
         return bool(self.entries)
@@ -56,7 +58,7 @@ class ChangeFeed:
         self.project = project
         self.database = project.database
         with project.transaction() as session:
-            self.last_id = change_feed.latest_id(session)
+            self.last_id = change_log.latest_id(session)
         self._listener = None if self.database.is_sqlite else change_feed.Listener(self.database.engine)
         self._last_look = time.monotonic()
         self.connected = True
@@ -83,10 +85,10 @@ class ChangeFeed:
     def _read(self) -> Update:
         self._last_look = time.monotonic()
         with self.project.transaction() as session:
-            entries = change_feed.entries_after(session, self.last_id)  # by primary key: cheap when none
+            entries = change_log.after(session, self.last_id)  # by primary key: cheap when none
         if entries:
-            self.last_id = entries[-1].id
-        if any(e.entity in ("scheme", "label") for e in entries):
+            self.last_id = entries[-1].log_id or self.last_id
+        if any(e.entity == changes.SCHEME for e in entries):
             self.project.forget_scheme()  # the next use reads the colleague's scheme
         return Update([one for entry in entries for one in _per_annotation(entry)])
 
@@ -95,12 +97,12 @@ class ChangeFeed:
             self._listener.close()
 
 
-def _per_annotation(entry: ChangeEntry) -> list[ChangeEntry]:
-    """An import's entry (one per document) as the annotation creations it stands for; other entries as they are."""
-    if entry.entity != "import":
+def _per_annotation(entry: Change) -> list[Change]:
+    """An import's record (one per document) as the annotation creations it stands for; others as they are."""
+    if entry.entity != changes.IMPORT:
         return [entry]
     uuids = (entry.after or {}).get("annotations", ())
-    return [replace(entry, entity="annotation", uuid=uuid, after=None) for uuid in uuids]
+    return [replace(entry, entity=changes.ANNOTATION, key=uuid, after=None) for uuid in uuids]
 
 
 def _first_line(exc: BaseException) -> str:

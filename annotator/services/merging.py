@@ -19,17 +19,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from annotator.core import changes
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import Annotation, AnnotatorKind, Relation, Status, annotation_to_dict
 from annotator.review.adjudication import AdjudicationRecord
-from annotator.services.annotating import store_annotation, store_relation
+from annotator.services.annotating import store_annotation
 from annotator.services.documents import add_document
 from annotator.services.project import Project
-from annotator.store import repo, review_repo
+from annotator.services.review import ReviewFacts, read_annotations, read_documents
+from annotator.store import adjudications, annotations, annotators, collections, documents, relations, statuses
 from annotator.store.database import Database
 
 _CONFLICT_NAMESPACE = uuid_module.UUID("6d3f6c1e-57a4-4f0e-9a53-0d1c2b7e9a11")
 _STATUS_RANK = {Status.NOT_STARTED: 0, Status.IN_PROGRESS: 1, Status.DONE: 2}
+
+
+def _forward(current: Status, new: Status) -> bool:
+    return _STATUS_RANK[new] > _STATUS_RANK[current]
 
 
 @dataclass
@@ -107,7 +113,7 @@ def merge_database(project: Project, other: str | Path, actor: str) -> MergeRepo
 
 @dataclass
 class _Incoming:
-    facts: list[review_repo.ReviewFacts]
+    facts: list[ReviewFacts]
     annotations: list[Annotation]
     relations: list[tuple[str, Relation]]  # (document uuid, relation)
     statuses: dict[str, dict[str, Status]]
@@ -116,66 +122,53 @@ class _Incoming:
 
 
 def _read(source: Project) -> _Incoming:
+    facts = read_documents(source)
     with source.transaction() as session:
-        facts = review_repo.documents_for_review(session)
-        relations = [(f.document.uuid, r) for f in facts for r in repo.relations_of(session, f.document.uuid)]
+        links = [(f.document.uuid, r) for f in facts for r in relations.of_document(session, f.document.uuid)]
         return _Incoming(
             facts,
-            review_repo.annotations_for_review(session),
-            relations,
-            review_repo.statuses_for_review(session),
-            review_repo.adjudications(session),
-            review_repo.annotator_kinds(session),
+            read_annotations(source),
+            links,
+            statuses.everywhere(session),
+            adjudications.of_documents(session),
+            annotators.kinds(session),
         )
 
 
 def _write(project: Project, session: Any, incoming: _Incoming, actor: str, report: MergeReport) -> None:
     for name, kind in incoming.kinds.items():
         if kind is AnnotatorKind.GOLD:
-            repo.annotator_id(session, name, kind=kind)
+            annotators.ensure(session, name, actor, kind)
     doc_map: dict[str, str] = {}
     for fact in incoming.facts:
         doc = fact.document
-        existing = repo.find_document_by_hash(session, doc.sha256)
+        existing = documents.find_by_hash(session, doc.sha256)
         if existing is not None:
             doc_map[doc.uuid] = existing.uuid
             report.documents_matched += 1
         else:
-            if _document_uuid_taken(session, doc.uuid):
+            if documents.exists(session, doc.uuid):
                 doc = replace(doc, uuid=str(uuid_module.uuid4()))
             add_document(project, doc, actor, session)
             doc_map[fact.document.uuid] = doc.uuid
             report.documents_added += 1
         for name in fact.collections:
-            report.memberships_added += repo.add_to_collection(session, name, [doc_map[fact.document.uuid]])
+            joined = collections.add_members(session, name, [doc_map[fact.document.uuid]], actor)
+            report.memberships_added += sum(r.entity == changes.MEMBERSHIP for r in joined)
     ann_map = _merge_annotations(project, session, incoming.annotations, doc_map, actor, report)
     for document, rel in incoming.relations:
-        if review_repo.relation_exists(session, rel.uuid):
+        if relations.exists(session, rel.uuid):
             continue
         ends = (ann_map.get(rel.source), ann_map.get(rel.target))
         if None in ends:
             report.skipped.append(f"relation {rel.uuid}: one of its annotations did not come in")
             continue
-        store_relation(session, replace(rel, source=ends[0], target=ends[1]), doc_map[document], actor)
+        relations.insert_one(session, replace(rel, source=ends[0], target=ends[1]), doc_map[document], actor)
         report.relations_added += 1
-    for document, by_annotator in incoming.statuses.items():
-        for annotator, status in by_annotator.items():
-            current = repo.get_status(session, doc_map[document], annotator)
-            if _STATUS_RANK[status] > _STATUS_RANK[current]:
-                repo.set_status(session, doc_map[document], annotator, status)
-                repo.log_change(
-                    session,
-                    actor,
-                    "status",
-                    f"{doc_map[document]}/{annotator}",
-                    "update",
-                    doc_map[document],
-                    {"status": current.value},
-                    {"status": status.value},
-                )
-                report.statuses_updated += 1
+    states = [(doc_map[doc], who, status) for doc, by in incoming.statuses.items() for who, status in by.items()]
+    report.statuses_updated += len(statuses.set_many(session, states, actor, rule=_forward))
     for record in incoming.adjudications:
-        if review_repo.adjudication_exists(session, record.uuid):
+        if adjudications.exists(session, record.uuid):
             continue
         moved = replace(
             record,
@@ -183,28 +176,27 @@ def _write(project: Project, session: Any, incoming: _Incoming, actor: str, repo
             sources=tuple(ann_map.get(s, s) for s in record.sources),
             gold_annotation=ann_map.get(record.gold_annotation or "", None),
         )
-        review_repo.insert_adjudication(session, moved)
-        repo.log_change(session, actor, "adjudication", moved.uuid, "create", moved.document, None, moved.to_dict())
+        adjudications.insert_one(session, moved, actor)
         report.adjudications_added += 1
 
 
 def _merge_annotations(
     project: Project,
     session: Any,
-    annotations: list[Annotation],
+    incoming: list[Annotation],
     doc_map: dict[str, str],
     actor: str,
     report: MergeReport,
 ) -> dict[str, str]:
     """Store incoming annotations; returns incoming uuid -> uuid it has here (for relations and records)."""
     ann_map: dict[str, str] = {}
-    for ann in annotations:
+    for ann in incoming:
         ann = replace(ann, document=doc_map[ann.document])
-        if not repo.annotation_exists(session, ann.uuid):
+        if not annotations.exists(session, ann.uuid):
             if _store(project, session, ann, actor, report):
                 ann_map[ann.uuid] = ann.uuid
             continue
-        here = repo.get_annotation(session, ann.uuid)
+        here = annotations.get(session, ann.uuid)
         if _content(here) == _content(ann):
             report.annotations_unchanged += 1
             ann_map[ann.uuid] = ann.uuid
@@ -212,7 +204,7 @@ def _merge_annotations(
         fingerprint = repr(sorted(_content(ann).items()))
         twin = str(uuid_module.uuid5(_CONFLICT_NAMESPACE, f"{ann.uuid}|{fingerprint}"))
         ann_map[ann.uuid] = twin
-        if repo.annotation_exists(session, twin):
+        if annotations.exists(session, twin):
             report.annotations_unchanged += 1  # this conflicting version came in with an earlier merge
             continue
         note = f"merged from {report.source}: a different version of {ann.uuid}"
@@ -232,12 +224,4 @@ def _store(project: Project, session: Any, ann: Annotation, actor: str, report: 
         report.skipped.append(f"annotation {ann.uuid} ({ann.annotator}, {ann.label}): {exc}")
         return False
     report.annotations_added += 1
-    return True
-
-
-def _document_uuid_taken(session: Any, uuid: str) -> bool:
-    try:
-        repo.document_row(session, uuid)
-    except AnnotatorError:
-        return False
     return True

@@ -1,28 +1,20 @@
-"""Opening a project: its database, its scheme, and the record of what a user action changed."""
+"""Opening a project: its database and its scheme."""
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from annotator import paths
 from annotator.core.model import Annotator
 from annotator.core.scheme import Scheme, default_scheme
-from annotator.store import repo, scheme_store
+from annotator.store import annotators, log_check
+from annotator.store import change_log as log
+from annotator.store import scheme as stored_scheme
 from annotator.store.database import Database
-
-
-@dataclass(frozen=True)
-class Change:
-    """What one user action changed, for the UI to refresh from."""
-
-    action: str  # created, updated, deleted
-    entity: str  # annotation, relation, document, status, scheme
-    uuid: str
-    document: str | None = None
 
 
 class Project:
@@ -34,13 +26,14 @@ class Project:
         self._label_ids: dict[tuple[str, str | None], int] | None = None
 
     @classmethod
-    def open(cls, url: str | Path | None = None) -> Project:
-        """Open (or create) the project at url; None means the SQLite file under the user data folder."""
+    def open(cls, url: str | Path | None = None, creator: str | None = None) -> Project:
+        """Open (or create) the project at url; None means the SQLite file under the user data folder.
+        creator: who the change log names for a new project's scheme (default: the system's user name)."""
         database = Database.open(url or paths.default_database_path(), backup_dir=paths.backup_dir())
         project = cls(database)
         if database.created:
             with project.transaction() as session:
-                scheme_store.save_scheme(session, default_scheme())
+                stored_scheme.save(session, default_scheme(), creator or getpass.getuser() or "annotator")
         return project
 
     @property
@@ -56,12 +49,12 @@ class Project:
     def scheme(self) -> Scheme:
         if self._scheme is None:
             with self.transaction() as session:
-                self._scheme = scheme_store.load_scheme(session)
+                self._scheme = stored_scheme.load(session)
         return self._scheme
 
     def label_ids(self, session: Any) -> dict[tuple[str, str | None], int]:
         if self._label_ids is None:
-            self._label_ids = repo.label_ids(session)
+            self._label_ids = stored_scheme.label_ids(session)
         return self._label_ids
 
     def adopt_scheme(self, scheme: Scheme) -> None:
@@ -75,7 +68,12 @@ class Project:
 
     def annotators(self) -> list[Annotator]:
         with self.transaction() as session:
-            return repo.list_annotators(session)
+            return annotators.all_annotators(session)
+
+    def log_problems(self) -> list[str]:
+        """What `db check --log` reports: rows the change log does not account for, and the other way round."""
+        with self.transaction() as session:
+            return log_check.problems(session, log.in_order(session))
 
     def close(self) -> None:
         self.database.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.model import AnnotatorKind, Document, Status
+from annotator.core.model import Annotation, AnnotatorKind, Document, Status
 from annotator.core.scheme import Scope
 from annotator.review import figures
 from annotator.review.alignment import AlignedUnit, align
@@ -19,7 +19,7 @@ from annotator.review.bootstrap import DEFAULT_SEED
 from annotator.review.corpus import Corpus, ReviewDocument, category
 from annotator.review.report import measure
 from annotator.services.project import Project
-from annotator.store import repo, review_repo
+from annotator.store import annotations, annotators, collections, documents, statuses
 
 GROUPINGS = ("outlet", "collection", "document", "label", "date")
 CODED = (Status.IN_PROGRESS, Status.DONE)
@@ -37,10 +37,42 @@ class AgreementOptions:
     alignment: str = "overlap"  # or "exact": how spans are paired for the confusion matrix
 
 
+@dataclass(frozen=True)
+class ReviewFacts:
+    """A document with what grouping needs: its collections."""
+
+    document: Document
+    collections: tuple[str, ...]
+
+
+def read_documents(project: Project, uuids: Sequence[str] | None = None) -> list[ReviewFacts]:
+    """The documents (all, or these) with their collections, in the order they were added."""
+    with project.transaction() as session:
+        found = documents.ids(session, list(uuids)) if uuids is not None else None
+        row_ids = sorted(found.values()) if found is not None else documents.all_ids(session)
+        member_of = collections.by_document(session)
+        return [
+            ReviewFacts(doc, tuple(member_of.get(row_id, ())))
+            for start in range(0, len(row_ids), 500)
+            for row_id, doc in documents.batch(session, row_ids[start : start + 500])
+        ]
+
+
+def read_annotations(
+    project: Project, people: Sequence[str] | None = None, uuids: Sequence[str] | None = None
+) -> list[Annotation]:
+    """Every annotation of these annotators (all when None) in these documents (all when None), as stored."""
+    with project.transaction() as session:
+        who = annotators.ids_named(session, list(people)) if people is not None else None
+        docs = documents.ids(session, list(uuids)) if uuids is not None else None
+        where = annotations.Where(documents=sorted(docs.values()) if docs is not None else None, annotators=who)
+        return annotations.read(session, where)
+
+
 @dataclass
 class LoadedCorpus:
     corpus: Corpus
-    facts: list[review_repo.ReviewFacts]
+    facts: list[ReviewFacts]
     span_labels: list[str]
     document_labels: list[str]
     notes: list[str] = field(default_factory=list)
@@ -49,8 +81,8 @@ class LoadedCorpus:
 def reviewable_annotators(project: Project) -> list[str]:
     """People (not the gold layer) who have at least one annotation, by name."""
     with project.transaction() as session:
-        kinds = review_repo.annotator_kinds(session)
-        used = {a.annotator for a in review_repo.annotations_for_review(session)}
+        kinds = annotators.kinds(session)
+    used = {a.annotator for a in read_annotations(project)}
     return sorted(name for name in used if kinds.get(name) is not AnnotatorKind.GOLD)
 
 
@@ -84,31 +116,31 @@ def _check_labels(project: Project, labels: list[str] | None) -> tuple[list[str]
 
 
 def load_corpus(project: Project, options: AgreementOptions) -> LoadedCorpus:
-    annotators = _check_annotators(project, options.annotators)
+    people = _check_annotators(project, options.annotators)
     span_labels, document_labels = _check_labels(project, options.labels)
     if options.by is not None and options.by not in GROUPINGS:
         raise InputError(f"--by takes one of {', '.join(GROUPINGS)}; got '{options.by}'")
+    facts = read_documents(project, options.documents)
+    chosen = read_annotations(project, people, options.documents)
     with project.transaction() as session:
-        facts = review_repo.documents_for_review(session, options.documents)
-        annotations = review_repo.annotations_for_review(session, annotators, options.documents)
-        statuses = review_repo.statuses_for_review(session)
+        states = statuses.everywhere(session)
     if options.documents is not None and len(facts) < len(set(options.documents)):
         raise InputError("some of the chosen documents are not in the project")
     wanted = set(span_labels) | set(document_labels)
     by_doc: dict[str, list[Any]] = {}
     coded: dict[str, set[str]] = {}
-    for ann in annotations:
+    for ann in chosen:
         coded.setdefault(ann.document, set()).add(ann.annotator)  # any annotation means the document was coded
         if ann.label in wanted:
             by_doc.setdefault(ann.document, []).append(ann)
     docs = []
     for fact in facts:
         uuid = fact.document.uuid
-        who = coded.get(uuid, set()) | {a for a, s in statuses.get(uuid, {}).items() if s in CODED}
+        who = coded.get(uuid, set()) | {a for a, s in states.get(uuid, {}).items() if s in CODED}
         docs.append(
             ReviewDocument(uuid, fact.document.text, tuple(by_doc.get(uuid, ())), frozenset(who), fact.document.title)
         )
-    corpus = Corpus(docs, annotators, use_subtypes=options.subtypes)
+    corpus = Corpus(docs, people, use_subtypes=options.subtypes)
     if options.subtypes:  # each label/sub-type used becomes a label of its own; unused labels stay listed
         present = {category(a, True): a.label for a in corpus.spans if a.label in span_labels}
         span_labels = sorted(set(present) | (set(span_labels) - set(present.values())))
@@ -184,18 +216,18 @@ class Comparison:
 def compare(
     project: Project,
     document: str,
-    annotators: Sequence[str],
+    people: Sequence[str],
     labels: Sequence[str] | None = None,
     mode: str = "overlap",
 ) -> Comparison:
     """The aligned units of one document's annotations by the given annotators (optionally only some labels)."""
-    if not annotators:
+    if not people:
         raise InputError("choose at least one annotator to compare")
     with project.transaction() as session:
-        doc = repo.row_to_document(repo.document_row(session, document))
-        annotations = review_repo.annotations_for_review(session, list(annotators), [document])
-        statuses = repo.statuses_of(session, document)
-    coders = {a.annotator for a in annotations} | {a for a, s in statuses.items() if s in CODED}
-    chosen = [a for a in annotations if labels is None or a.label in labels]
-    units = align(chosen, list(annotators), coders=[a for a in annotators if a in coders], mode=mode)
-    return Comparison(doc, list(annotators), [a for a in annotators if a in coders], units)
+        doc = documents.get(session, document)
+        states = statuses.of_document(session, document)
+    found = read_annotations(project, list(people), [document])
+    coders = {a.annotator for a in found} | {a for a, s in states.items() if s in CODED}
+    chosen = [a for a in found if labels is None or a.label in labels]
+    units = align(chosen, list(people), coders=[a for a in people if a in coders], mode=mode)
+    return Comparison(doc, list(people), [a for a in people if a in coders], units)

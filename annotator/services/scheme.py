@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from annotator.core.changes import Change
 from annotator.core.errors import ConflictError, InputError
-from annotator.core.scheme import Scheme, load_scheme_file, save_scheme_file, scheme_to_dict
-from annotator.services.project import Change, Project
-from annotator.store import repo, scheme_store
+from annotator.core.scheme import Scheme
+from annotator.services.project import Project
+from annotator.store import scheme as stored_scheme
 
 
 def check_scheme(scheme: Scheme) -> None:
@@ -36,14 +35,14 @@ def update_scheme(
     actor: str,
     renames: dict[tuple[str, str | None], str] | None = None,
     seen: Scheme | None = None,
-) -> Change:
+) -> list[Change]:
     """Replace the project's scheme. renames maps (old name, parent) to a new name so annotations follow.
 
     seen is the scheme the user started editing from: if a colleague saved another one since, ConflictError
     carries the stored scheme and nothing is written (label rows' version columns catch a race as well)."""
     check_scheme(scheme)
     with project.transaction() as session:
-        before = scheme_store.load_scheme(session)  # not the cached one: on a server a colleague may have saved
+        before = stored_scheme.load(session)  # not the cached one: on a server a colleague may have saved
         if seen is not None and before != seen:
             changed = sorted({lab.name for lab in set(before.labels) ^ set(seen.labels)}) or ["relation types"]
             project.forget_scheme()
@@ -52,21 +51,12 @@ def update_scheme(
                 "overwritten. Reopen the scheme editor to see their version.",
                 current=before,
             )
-        scheme_store.save_scheme(session, scheme, renames)
-        repo.log_change(
-            session, actor, "scheme", "scheme", "update", None, scheme_to_dict(before), scheme_to_dict(scheme)
-        )
+        record = stored_scheme.save(session, scheme, actor, renames)
     project.forget_scheme()
-    return Change("updated", "scheme", "scheme")
+    return [record]
 
 
-def import_scheme(project: Project, path: Path, actor: str) -> Change:
-    """Take a scheme file in place of the current scheme (labels in use must still be there)."""
-    return update_scheme(project, load_scheme_file(str(path)), actor)
-
-
-def export_scheme(project: Project, path: Path) -> None:
-    try:
-        save_scheme_file(project.scheme, str(path))
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+def inverse_renames(renames: dict[tuple[str, str | None], str]) -> dict[tuple[str, str | None], str]:
+    """The renames that undo renames: (new name, new parent name) -> old name."""
+    parents = {old: new for (old, parent), new in renames.items() if parent is None}
+    return {(new, parents.get(parent, parent) if parent else None): old for (old, parent), new in renames.items()}

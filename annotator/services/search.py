@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.services.project import Project
-from annotator.store import repo
+from annotator.store import documents
 
 
 def documents_containing(project: Project, query: str) -> set[str]:
@@ -12,4 +12,4 @@ def documents_containing(project: Project, query: str) -> set[str]:
     if not words:
         return set()
     with project.transaction() as session:
-        return repo.documents_containing(session, words)
+        return documents.containing(session, words)

@@ -1,4 +1,4 @@
-"""What colleagues changed: the change log read from a position, and PostgreSQL's LISTEN/NOTIFY as a wake-up.
+"""PostgreSQL's LISTEN/NOTIFY as a wake-up for readers of the change log (change_log.after reads it).
 
 Every write that adds change-log rows sends NOTIFY in the same transaction (PostgreSQL delivers it only when
 that transaction commits, and never for one rolled back), so a listener learns of a change the moment it is
@@ -9,28 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from annotator.core.model import ChangeEntry
-from annotator.store.tables import ChangeRow
-
 CHANNEL = "annotator_changes"
 _FLAG = "annotator_change_logged"
-
-
-def latest_id(session: Session) -> int:
-    return session.scalar(select(func.max(ChangeRow.id))) or 0
-
-
-def entries_after(session: Session, after_id: int, limit: int = 2000) -> list[ChangeEntry]:
-    """Change-log entries with id > after_id, oldest first."""
-    rows = session.scalars(select(ChangeRow).where(ChangeRow.id > after_id).order_by(ChangeRow.id).limit(limit))
-    return [
-        ChangeEntry(r.id, r.at, r.actor, r.entity, r.entity_uuid, r.action, r.document_uuid, r.before, r.after)
-        for r in rows
-    ]
 
 
 # -- NOTIFY on PostgreSQL ----------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from sqlalchemy.engine import Connection
 
 from annotator.core.errors import StoreError
 from annotator.store.database import Database
-from annotator.store.tables import Base, LabelRow
+from annotator.store.scheme import LabelRow
+from annotator.store.tables import Base
 
 BATCH = 5000
 

@@ -11,8 +11,8 @@ from dataclasses import replace
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from annotator.core.model import Annotation, Relation, Status
-from annotator.services.annotating import Annotating
+from annotator.core.model import Annotation, Relation, Status, annotation_from_dict, relation_from_dict
+from annotator.services.annotating import Annotating, stored_annotation
 
 Listener = Callable[[str, str, object], None]  # (event, document uuid, payload): what the view refreshes from
 Guard = Callable[[str, Callable[[], None]], None]  # (what, save): runs save, or keeps it to retry if storage fails
@@ -70,7 +70,9 @@ class DeleteAnnotation(EditCommand):
 
     def apply(self) -> None:
         seen = self.service.last_written.get(self.ann.uuid, self.ann.version)
-        self.ann, self.relations = self.service.delete(self.ann.uuid, seen)
+        records = self.service.delete(self.ann.uuid, seen)
+        self.ann = annotation_from_dict(records[-1].before or {})
+        self.relations = [relation_from_dict(r.before or {}) for r in records[:-1]]
         self.notify("removed", self.ann.document, self.ann.uuid)
         for rel in self.relations:
             self.notify("unrelated", self.ann.document, rel)
@@ -95,7 +97,7 @@ class UpdateAnnotation(EditCommand):
         # The first time: over the version the user saw. Undo and redo: over the version this user's own last
         # save left, so a colleague's change made in between is reported as a conflict, never overwritten.
         seen = self.service.last_written.get(ann.uuid, ann.version) if self._done_once else self.after.version
-        stored = self.service.update(replace(ann, version=seen))
+        stored = stored_annotation(self.service.update(replace(ann, version=seen)))
         self._done_once = True
         self.notify("stored", ann.document, stored)
 

@@ -74,7 +74,7 @@ class LiveUpdates(QObject):
             window.scheme_changed()
         if session.document is not None:
             uuid = session.document.uuid
-            changed = {e.uuid for e in update.annotation_changes(uuid)}
+            changed = {e.key for e in update.annotation_changes(uuid)}
             session.refresh_from_elsewhere(changed, relations=bool(update.relation_changes(uuid)))
         if update.document_list_changed:
             window.refresh_documents()  # keeps the navigator's current row

@@ -81,12 +81,12 @@ def test_a_broken_scheme_file_names_the_line(tmp_path) -> None:
 
 def test_annotations_are_checked_against_the_scheme() -> None:
     scheme = default_scheme()
-    scheme.check_annotation("opinion", "speculation", {"polarity": "negative", "holder": "author"})
+    scheme.check.kind("opinion", "speculation", {"polarity": "negative", "holder": "author"})
     with pytest.raises(InputError, match="no sub-type"):
-        scheme.check_annotation("opinion", "statistical", {})
+        scheme.check.kind("opinion", "statistical", {})
     with pytest.raises(InputError, match="one of"):
-        scheme.check_annotation("opinion", None, {"polarity": "furious"})
+        scheme.check.kind("opinion", None, {"polarity": "furious"})
     with pytest.raises(InputError, match="yes or no"):
-        scheme.check_annotation("claim", None, {"check_worthy": "maybe"})
+        scheme.check.kind("claim", None, {"check_worthy": "maybe"})
     with pytest.raises(InputError, match="no label"):
-        scheme.check_annotation("propaganda", None, {})
+        scheme.check.kind("propaganda", None, {})

@@ -25,7 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtGui import QUndoStack  # noqa: E402
 
 from annotator.core.model import Annotation, Fragment  # noqa: E402
-from annotator.services.annotating import Annotating  # noqa: E402
+from annotator.services.annotating import Annotating, stored_annotation  # noqa: E402
 from annotator.services.project import Project  # noqa: E402
 from annotator.ui import commands  # noqa: E402
 
@@ -86,7 +86,7 @@ class Editor:
             if via_commands:
                 commands.run(self.stack, commands.UpdateAnnotation(self.service, self._notify, before, after, "Move"))
             else:
-                self.live[after.uuid] = self.service.update(after)
+                self.live[after.uuid] = stored_annotation(self.service.update(after))
             after = self.live[after.uuid]
             self.say(state_line(after, after.uuid))
         else:

@@ -75,7 +75,7 @@ def test_restore_deleted_document_with_its_annotations(project, doc) -> None:
     alice.relate(Relation(kind, kept[1].uuid, kept[0].uuid, "alice"))
     relations_before = alice.relations(doc.uuid)
     documents.delete_document(project, doc.uuid, "alice")
-    assert [d.uuid for d in history.deleted_documents(project)] == [doc.uuid]
+    assert [d.key for d in history.deleted_documents(project)] == [doc.uuid]
     report = history.restore_document(project, doc.uuid, "carol")
     assert (report.annotations, report.relations, report.skipped) == (2, 1, [])
     back = documents.get_document(project, doc.uuid)

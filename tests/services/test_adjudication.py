@@ -9,8 +9,8 @@ from annotator.core.model import Annotation, AnnotatorKind, Document, Fragment, 
 from annotator.review.adjudication import Decision
 from annotator.services import documents, review
 from annotator.services.adjudication import Adjudication, gold_provenance, provenance
-from annotator.services.annotating import Annotating
-from annotator.store import repo
+from annotator.services.annotating import Annotating, stored_annotation
+from annotator.store import annotators, change_log
 
 
 def civic(project) -> str:
@@ -24,10 +24,10 @@ def test_accept_writes_gold_and_provenance(sample_project) -> None:
     assert units and not any(u.decided for u in units)
     target = next(u for u in units if "label" in u.unit.kinds)
     chosen = target.unit.member("bob")
-    gold = curator.accept(chosen.uuid, reason="bob's frame fits the guideline")
+    gold = stored_annotation(curator.accept(chosen.uuid, reason="bob's frame fits the guideline"))
     assert gold.annotator == "gold" and gold.label == chosen.label and gold.fragments == chosen.fragments
     with sample_project.transaction() as session:
-        kinds = {a.name: a.kind for a in repo.list_annotators(session)}
+        kinds = {a.name: a.kind for a in annotators.all_annotators(session)}
     assert kinds["gold"] is AnnotatorKind.GOLD
     after = next(u for u in curator.units(doc, ["alice", "bob"]) if u.unit.uuids == target.unit.uuids)
     assert after.decided and after.gold == gold
@@ -47,7 +47,7 @@ def test_edit_merge_reject_and_revoke(sample_project) -> None:
     curator = Adjudication(sample_project, "carla")
     units = curator.units(doc, ["alice", "bob"])
     boundary = next(u.unit for u in units if u.unit.kinds == {"boundary"})
-    merged = curator.merge(boundary.uuids, "union of both")
+    merged = stored_annotation(curator.merge(boundary.uuids, "union of both"))
     assert merged.fragments[0].start == min(m.start for m in boundary.members)
     assert merged.fragments[-1].end == max(m.end for m in boundary.members)
     missing = [u.unit for u in units if u.unit.kinds == {"missing"}]
@@ -55,7 +55,9 @@ def test_edit_merge_reject_and_revoke(sample_project) -> None:
     source = missing[1].members[0]
     with pytest.raises(InputError, match="the scheme has no label"):
         curator.edit([source.uuid], "spin", None, [(0, 3)])
-    edited = curator.edit([source.uuid], "opinion", None, [(source.start, source.start + 3)], reason="shorter")
+    edited = stored_annotation(
+        curator.edit([source.uuid], "opinion", None, [(source.start, source.start + 3)], reason="shorter")
+    )
     assert edited.label == "opinion" and edited.fragments == (Fragment(source.start, source.start + 3),)
     decisions = [r.decision for r in curator.records([doc])]
     assert decisions == [Decision.MERGE, Decision.REJECT, Decision.EDIT]
@@ -64,7 +66,7 @@ def test_edit_merge_reject_and_revoke(sample_project) -> None:
     curator.revoke(curator.records([doc])[0].uuid)
     assert {a.uuid for a in curator.gold_annotations(doc)} == {edited.uuid}
     with sample_project.transaction() as session:
-        log = repo.changes(session, document=doc, limit=3)
+        log = change_log.entries(session, document=doc, limit=3)
     assert [(c.entity, c.action) for c in log][:2] == [("adjudication", "delete"), ("annotation", "delete")]
 
 
@@ -128,7 +130,7 @@ def test_curator_names(sample_project) -> None:
     with pytest.raises(InputError, match="already in the gold layer"):
         curator = Adjudication(sample_project, "carla")
         doc = civic(sample_project)
-        gold = curator.accept(curator.units(doc, ["alice", "bob"])[0].unit.uuids[0])
+        gold = stored_annotation(curator.accept(curator.units(doc, ["alice", "bob"])[0].unit.uuids[0]))
         curator.accept(gold.uuid)
 
 
@@ -180,17 +182,17 @@ def test_a_relation_comes_into_gold_once_both_its_ends_are_decided_and_goes_with
     doc, links = _attributions(project)
     (source, content), (others_source, others_content) = links["alice"], links["bob"]
     curator = Adjudication(project, "carla")
-    gold_source = curator.accept(source.uuid, unit=[others_source.uuid])
+    gold_source = stored_annotation(curator.accept(source.uuid, unit=[others_source.uuid]))
     assert _gold_links(project, doc) == []
     record = curator.records([doc])[-1]
-    gold_content = curator.accept(content.uuid, unit=[others_content.uuid])
+    gold_content = stored_annotation(curator.accept(content.uuid, unit=[others_content.uuid]))
     assert _gold_links(project, doc) == [("attributed_to", gold_content.uuid, gold_source.uuid)]
     [link] = [r for r in Annotating(project, "carla").relations(doc) if r.annotator == "gold"]
     curator.revoke(record.uuid)
     assert _gold_links(project, doc) == []
     with project.transaction() as session:
-        logged = [c for c in repo.changes(session, document=doc) if c.entity == "relation"]
-    assert (logged[0].action, logged[0].uuid, logged[0].actor) == ("delete", link.uuid, "carla")
+        logged = [c for c in change_log.entries(session, document=doc) if c.entity == "relation"]
+    assert (logged[0].action, logged[0].key, logged[0].actor) == ("delete", link.uuid, "carla")
 
 
 def test_agreed_links_come_into_gold_once(project) -> None:

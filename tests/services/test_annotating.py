@@ -3,10 +3,10 @@ from dataclasses import replace
 import pytest
 
 from annotator.core.errors import InputError, NotFound
-from annotator.core.model import Annotation, Document, Fragment, Relation, Status
+from annotator.core.model import Annotation, Document, Fragment, Relation, Status, annotation_from_dict
 from annotator.services import documents
-from annotator.services.annotating import Annotating
-from annotator.store import repo
+from annotator.services.annotating import Annotating, stored_annotation
+from annotator.store import change_log
 
 TEXT = "Ahead of the summit 😀, the minister said\r\nthat taxes will rise by 5%. ﻿Critics call it a disgrace."
 
@@ -25,7 +25,7 @@ def span(doc: Document, quote: str, label: str = "claim", annotator: str = "alic
 
 def log(project, **kw):
     with project.transaction() as session:
-        return repo.changes(session, **kw)
+        return change_log.entries(session, **kw)
 
 
 def test_create_stores_code_point_offsets_and_logs_it(project, doc) -> None:
@@ -35,7 +35,7 @@ def test_create_stores_code_point_offsets_and_logs_it(project, doc) -> None:
     [stored] = alice.annotations(doc.uuid)
     assert stored == ann
     assert stored.covered_texts(doc.text) == ["taxes will rise by 5%"]
-    [entry] = log(project, entity_uuid=ann.uuid)
+    [entry] = log(project, key=ann.uuid)
     assert (entry.action, entry.actor, entry.before, entry.after["fragments"]) == (
         "create",
         "alice",
@@ -48,10 +48,12 @@ def test_update_keeps_history_and_bumps_the_version(project, doc) -> None:
     alice = Annotating(project, "alice")
     ann = span(doc, "a disgrace", label="opinion")
     alice.create(ann)
-    updated = alice.update(replace(ann, subtype="loaded_language", attributes={"polarity": "negative"}, note="!"))
+    updated = stored_annotation(
+        alice.update(replace(ann, subtype="loaded_language", attributes={"polarity": "negative"}, note="!"))
+    )
     assert updated.version == 2 and updated.subtype == "loaded_language"
     assert alice.annotations(doc.uuid)[0].attributes == {"polarity": "negative"}
-    entry = log(project, entity_uuid=ann.uuid)[0]
+    entry = log(project, key=ann.uuid)[0]
     assert entry.before["subtype"] is None and entry.after["subtype"] == "loaded_language"
 
 
@@ -72,11 +74,12 @@ def test_delete_removes_relations_and_restore_brings_the_annotation_back(project
     alice.create(content)
     alice.create(source)
     alice.relate(Relation("attributed_to", content.uuid, source.uuid, "alice"))
-    deleted, relations = alice.delete(source.uuid)
-    assert deleted == source and len(relations) == 1
+    records = alice.delete(source.uuid)
+    assert [r.entity for r in records] == ["relation", "annotation"]
+    assert annotation_from_dict(records[-1].before) == source
     assert alice.relations(doc.uuid) == []
     assert [e.entity for e in log(project)[:2]] == ["annotation", "relation"]
-    restored = alice.restore(source.uuid)
+    restored = stored_annotation(alice.restore(source.uuid))
     assert restored == source
     assert {a.uuid for a in alice.annotations(doc.uuid)} == {content.uuid, source.uuid}
 

@@ -5,7 +5,7 @@ import pytest
 from annotator.core.errors import InputError, NotFound
 from annotator.core.model import Document
 from annotator.services import collections, documents
-from annotator.store import repo
+from annotator.store import change_log
 
 
 def add(project, text: str) -> str:
@@ -42,14 +42,15 @@ def test_remove_rename_delete_and_membership(project) -> None:
     assert collections.remove_documents(project, "c1", [b], "alice") == 1
     collections.rename(project, "c1", "renamed", "alice")
     assert [c.name for c in collections.list_collections(project)] == ["renamed"]
-    change = collections.set_membership(project, a, ["other", "new"], "alice")
-    assert change is not None and set(collections.collections_of(project, a)) == {"other", "new"}
-    assert collections.set_membership(project, a, ["other", "new"], "alice") is None
+    records = collections.set_membership(project, a, ["other", "new"], "alice")
+    assert {r.payload["collection"] for r in records if r.entity == "membership"} == {"other", "new", "renamed"}
+    assert set(collections.collections_of(project, a)) == {"other", "new"}
+    assert collections.set_membership(project, a, ["other", "new"], "alice") == []
     collections.delete(project, "other", "alice")
     assert [c.name for c in collections.list_collections(project)] == ["new", "renamed"]
     assert len(documents.list_documents(project)) == 2  # documents stay
     with project.transaction() as session:
-        log = [(e.entity, e.uuid, e.action) for e in repo.changes(session) if e.entity == "collection"]
+        log = [(e.entity, e.key, e.action) for e in change_log.entries(session) if e.entity == "collection"]
     assert ("collection", "other", "delete") in log and ("collection", "renamed", "update") in log
 
 

@@ -7,13 +7,13 @@ from dataclasses import replace
 import pytest
 
 from annotator.core.errors import ConflictError
-from annotator.core.model import Annotation, Document, Fragment
+from annotator.core.model import Annotation, Document, Fragment, annotation_from_dict
 from annotator.core.scheme import Label
 from annotator.services import documents
 from annotator.services import scheme as scheme_service
-from annotator.services.annotating import Annotating
+from annotator.services.annotating import Annotating, stored_annotation
 from annotator.services.project import Project
-from annotator.store import repo
+from annotator.store import annotations
 
 TEXT = "The minister said taxes will rise. Critics call it a disgrace 😀."
 
@@ -46,7 +46,7 @@ def test_an_edit_of_an_old_version_is_refused_and_shows_the_other(project, secon
     [stored] = here.annotations(doc.uuid)
     assert stored.note == "checked with the source" and stored.version == 2
     # Having seen the other version, the second writer can build on it.
-    assert there.update(replace(caught.value.current, note="both notes")).version == 3
+    assert stored_annotation(there.update(replace(caught.value.current, note="both notes"))).version == 3
 
 
 def test_a_delete_of_an_old_version_is_refused(project, second, doc) -> None:
@@ -65,10 +65,10 @@ def test_a_race_between_read_and_write_is_caught_by_the_version_column(project, 
     here.create(ann)
     with pytest.raises(ConflictError, match="someone else changed this record"):
         with second.transaction() as session:
-            row = repo.annotation_row(session, ann.uuid)  # read version 1 ...
+            before = annotations.get(session, ann.uuid)  # read version 1 ...
             here.update(replace(ann, note="first"))  # ... a colleague commits version 2 ...
-            row.note = "second"  # ... and this write, made for version 1, must not land
-            session.flush()
+            labels = second.label_ids(session)  # ... and this write, made for version 1, must not land
+            annotations.update(session, before, replace(before, note="second"), labels, "alice")
     [stored] = here.annotations(doc.uuid)
     assert stored.note == "first" and stored.version == 2
 
@@ -77,9 +77,9 @@ def test_undone_delete_keeps_the_version_so_old_copies_still_conflict(project, d
     alice = Annotating(project, "alice")
     ann = Annotation(doc.uuid, "alice", "claim", (Fragment(4, 33),))
     alice.create(ann)
-    changed = alice.update(replace(ann, note="n"))
-    deleted, _ = alice.delete(ann.uuid)
-    alice.create(deleted)  # what undoing the delete does
+    changed = stored_annotation(alice.update(replace(ann, note="n")))
+    [record] = alice.delete(ann.uuid)
+    alice.create(annotation_from_dict(record.before))  # what undoing the delete does
     [back] = alice.annotations(doc.uuid)
     assert back.version == changed.version == 2
     with pytest.raises(ConflictError):

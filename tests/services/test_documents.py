@@ -3,7 +3,7 @@ import pytest
 from annotator.core.errors import NotFound
 from annotator.core.model import Document
 from annotator.services import documents
-from annotator.store import repo
+from annotator.store import change_log
 
 
 def test_duplicates_are_detected_by_text_hash(project) -> None:
@@ -31,7 +31,7 @@ def test_metadata_edits_are_logged_and_text_is_untouchable(project) -> None:
     with pytest.raises(ValueError, match="not editable"):
         documents.update_metadata(project, doc.uuid, "alice", text="changed")
     with project.transaction() as session:
-        assert repo.changes(session, entity_uuid=doc.uuid)[0].after["title"] == "New"
+        assert change_log.entries(session, key=doc.uuid)[0].after["title"] == "New"
 
 
 def test_deleted_document_is_kept_in_the_change_log(sample_project) -> None:
@@ -40,7 +40,7 @@ def test_deleted_document_is_kept_in_the_change_log(sample_project) -> None:
     with pytest.raises(NotFound):
         documents.get_document(sample_project, uuid)
     with sample_project.transaction() as session:
-        entries = repo.changes(session, document=uuid)
+        entries = change_log.entries(session, document=uuid)
     assert entries[0].entity == "document" and entries[0].action == "delete"
     assert entries[0].before["text"].startswith("City council")
     assert sum(1 for e in entries if e.entity == "annotation" and e.action == "delete") == 20

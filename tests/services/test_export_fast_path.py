@@ -19,7 +19,7 @@ from annotator.formats.registry import DocumentBundle, WriteOptions
 from annotator.services import collections, exporting, importing
 from annotator.services.annotating import Annotating
 from annotator.services.project import Project
-from annotator.store import export_records, repo
+from annotator.store import annotators, export_records
 from tests.formats.strategies import bundles
 
 FORMATS = ("jsonl", "csv")
@@ -72,7 +72,7 @@ def varied_project(sample_project, tmp_path):
     write_jsonl(odd, tmp_path / "odd.jsonl", WriteOptions())
     assert not importing.import_paths(project, [tmp_path / "odd.jsonl"], "loader", "jsonl").failed
     with project.transaction() as session:
-        repo.annotator_id(session, "curator", kind=AnnotatorKind.GOLD)
+        annotators.ensure(session, "curator", "tester", AnnotatorKind.GOLD)
     Annotating(project, QUOTED_NAME).create(
         Annotation(
             first.uuid, QUOTED_NAME, "claim", (Fragment(4, 9), Fragment(0, 3)), attributes={"check_worthy": False}
@@ -131,7 +131,7 @@ def test_fragment_rows_make_one_record_each_in_reading_order() -> None:
     stamp = "2026-01-02 03:04:05.123456"
 
     def row(uuid: str, start: int | None, end: int | None, label: int = 10) -> tuple:
-        return (7, uuid, 1, label, None, "{}", "", "manual", stamp, stamp, start, end)
+        return (0, uuid, 7, 1, label, None, "{}", "", "manual", stamp, stamp, 1, start, end)
 
     rows = [row("b", 5, 9), row("b", 0, 2), row("c", 1, 4), row("d", None, None), row("a", 1, 4, label=11)]
     by_document: dict[int, list] = {7: []}

@@ -11,10 +11,10 @@ from annotator.core.errors import InputError
 from annotator.core.model import Annotation, AnnotatorKind, Document, Fragment, Status
 from annotator.formats.registry import DocumentBundle, ReadOptions
 from annotator.services import collections, exporting, history, importing, label_mapping, live
-from annotator.services.annotating import Annotating
+from annotator.services.annotating import Annotating, stored_annotation
 from annotator.services.project import Project
 from annotator.services.samples import samples_path
-from annotator.store import repo
+from annotator.store import annotations, annotators, change_log
 
 
 def test_filters_select_annotators_labels_statuses_collections_and_gold(sample_project) -> None:
@@ -32,7 +32,7 @@ def test_filters_select_annotators_labels_statuses_collections_and_gold(sample_p
     assert count(sample_project, exporting.ExportFilter(collections=["batch"]))[0] == 1
     assert count(sample_project, exporting.ExportFilter(gold_only=True)) == (5, 0)
     with sample_project.transaction() as session:
-        repo.annotator_id(session, "curator", kind=AnnotatorKind.GOLD)
+        annotators.ensure(session, "curator", "tester", AnnotatorKind.GOLD)
     bundle = next(exporting.bundles(sample_project, exporting.ExportFilter(documents=[first])))
     span = next(a for a in bundle.annotations if a.fragments)
     Annotating(sample_project, "curator").create(replace(span, uuid=Annotation("", "", "").uuid, annotator="curator"))
@@ -62,19 +62,19 @@ def test_bulk_import_logs_each_documents_new_annotations_and_deleted_ones_can_be
     report = importing.import_paths(project, [samples_path()], "loader")
     assert report.annotations == 71
     with project.transaction() as session:
-        entries = [c for c in repo.changes(session) if c.entity == "import"]
+        entries = [c for c in change_log.entries(session) if c.entity == "import"]
         stored = {u for _source, doc in report.imported for u in _uuids(session, doc)}
-    assert {c.actor for c in entries} == {"loader"} and all(c.uuid == c.document for c in entries)
+    assert {c.actor for c in entries} == {"loader"} and all(c.key == c.document for c in entries)
     listed = [u for c in entries for u in c.after["annotations"]]
     assert len(listed) == 71 and set(listed) == stored
     document = entries[0].document
     summary = next(h.summary for h in history.document_history(project, document) if h.entity == "import")
     assert summary.startswith(f"{len(entries[0].after['annotations'])} annotation")
     some = entries[0].after["annotations"][0]
-    alice = Annotating(project, repo_annotator(project, some))
+    alice = Annotating(project, stored_annotator(project, some))
     before = alice.annotations(document, [alice.annotator])
     alice.delete(some)
-    restored = alice.restore(some)
+    restored = stored_annotation(alice.restore(some))
     assert restored in alice.annotations(document, [alice.annotator])
     assert alice.annotations(document, [alice.annotator]) == before
 
@@ -89,12 +89,12 @@ def test_a_colleagues_import_reaches_the_live_feed_as_annotation_creations(proje
 
 
 def _uuids(session, document: str) -> list[str]:
-    return [a.uuid for a in repo.annotations_of(session, document, None)]
+    return [a.uuid for a in annotations.of_document(session, document)]
 
 
-def repo_annotator(project, uuid: str) -> str:
+def stored_annotator(project, uuid: str) -> str:
     with project.transaction() as session:
-        return repo.get_annotation(session, uuid).annotator
+        return annotations.get(session, uuid).annotator
 
 
 def test_a_bad_annotation_in_a_bulk_batch_stores_nothing(project, tmp_path) -> None:
@@ -162,11 +162,11 @@ def test_an_annotation_id_another_document_already_uses_is_left_out_with_a_note(
     assert not report.failed and len(report.imported) == 1 and report.annotations == 1
     assert any("already used" in note for note in report.notes)
     with project.transaction() as session:
-        assert [a.uuid for a in repo.annotations_of(session, report.imported[0][1])] == ["fresh-id"]
-        assert repo.get_annotation(session, taken["id"]).document == earlier.imported[0][1]
+        assert [a.uuid for a in annotations.of_document(session, report.imported[0][1])] == ["fresh-id"]
+        assert annotations.get(session, taken["id"]).document == earlier.imported[0][1]
         listed = [
             c.after["annotations"]
-            for c in repo.changes(session, document=report.imported[0][1])
+            for c in change_log.entries(session, document=report.imported[0][1])
             if c.entity == "import"
         ]
     assert listed == [["fresh-id"]]

@@ -15,7 +15,8 @@ from annotator.services.annotating import Annotating
 from annotator.services.merging import merge_database
 from annotator.services.project import Project
 from annotator.services.samples import load_samples
-from annotator.store import repo
+from annotator.store import annotations, annotators, relations
+from annotator.store import documents as stored_documents
 
 
 @pytest.fixture
@@ -56,10 +57,10 @@ def test_merge_brings_work_in_and_repeating_changes_nothing(sample_project, coll
     # carol's two, the incoming version of the changed one, and the gold copies of the agreed units
     assert report.annotations_added == 3 + report.adjudications_added
     with sample_project.transaction() as session:
-        original = repo.get_annotation(session, changed.uuid)
+        original = annotations.get(session, changed.uuid)
         versions = [
             a
-            for a in repo.annotations_of(session, changed.document, ["alice"])
+            for a in annotations.of_document(session, changed.document, annotators.ids_named(session, ["alice"]))
             if a.fragments == changed.fragments and a.label == changed.label
         ]
     assert original.note == ""  # ours is untouched
@@ -84,7 +85,7 @@ def test_relations_come_along(tmp_path: Path, project) -> None:
     other.close()
     merge_database(project, tmp_path / "other.sqlite", "lead")
     with project.transaction() as session:
-        count = sum(len(repo.relations_of(session, d.uuid)) for d in repo.document_summaries(session, None))
+        count = sum(len(relations.of_document(session, uuid)) for uuid in stored_documents.all_uuids(session))
     assert count == 6
 
 

@@ -100,11 +100,11 @@ def test_a_project_of_one_annotator_says_so(project) -> None:
 def test_the_gold_layer_is_not_an_annotator_by_default(sample_project) -> None:
     from annotator.core.model import AnnotatorKind
     from annotator.services.annotating import store_annotation
-    from annotator.store import repo
+    from annotator.store import annotators
 
     doc = documents.list_documents(sample_project)[0].uuid
     with sample_project.transaction() as session:
-        repo.annotator_id(session, "gold", kind=AnnotatorKind.GOLD)
+        annotators.ensure(session, "gold", "curator", AnnotatorKind.GOLD)
         store_annotation(sample_project, session, Annotation(doc, "gold", "claim", (Fragment(0, 4),)), "curator")
     assert review.reviewable_annotators(sample_project) == ["alice", "bob"]
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.sqlite_only  # these tests choose their databases thems
 
 def everything(project: Project) -> dict:
     """What a researcher would miss if it were lost: every document with its annotations, relations and log."""
-    from annotator.store import repo
+    from annotator.store import change_log
 
     out = {}
     for row in documents.list_documents(project):
@@ -30,7 +30,9 @@ def everything(project: Project) -> dict:
         people = [a.name for a in project.annotators()]
         service = Annotating(project, "alice")
         with project.transaction() as session:
-            log = [(c.actor, c.entity, c.uuid, c.action, c.before, c.after) for c in repo.changes(session, row.uuid)]
+            log = [
+                (c.actor, c.entity, c.key, c.action, c.before, c.after) for c in change_log.entries(session, row.uuid)
+            ]
         out[row.uuid] = (doc, service.annotations(row.uuid, people), service.relations(row.uuid), row.status, log)
     return out
 

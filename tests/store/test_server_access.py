@@ -19,7 +19,7 @@ from annotator.core.scheme import Label
 from annotator.services import documents
 from annotator.services import scheme as scheme_service
 from annotator.services.adjudication import Adjudication
-from annotator.services.annotating import Annotating
+from annotator.services.annotating import Annotating, stored_annotation
 from annotator.services.project import Project
 from annotator.store import server_admin
 from annotator.store.engine import describe_error
@@ -33,7 +33,7 @@ class Server:
 
     def __init__(self, url: str, name: str):
         self.url, self.name = url, name
-        self.admin = Project.open(url)
+        self.admin = Project.open(url, creator="lead")
         self.groups = server_admin.init_access(self.admin.database.engine)
         self.logins: list[str] = []
         self.opened: list[Project] = []
@@ -115,7 +115,7 @@ def test_an_annotator_adds_edits_relates_and_deletes_their_own_work(server, doc,
     second = Annotation(doc.uuid, alice, "claim", (Fragment(35, 62),))
     mine.create(first)
     mine.create(second)
-    edited = mine.update(replace(first, note="checked", fragments=(Fragment(0, 33),)))
+    edited = stored_annotation(mine.update(replace(first, note="checked", fragments=(Fragment(0, 33),))))
     mine.relate(Relation("attributed_to", second.uuid, first.uuid, alice))
     mine.set_status(doc.uuid, Status.DONE)
     mine.delete(second.uuid)
@@ -229,7 +229,7 @@ def test_a_curator_writes_the_gold_layer_and_an_annotator_cannot(server, doc, bo
         Adjudication(server.open_as(alice), alice).accept(bobs.uuid, reason="looks right")
     assert _snapshot(server) == before
 
-    gold = Adjudication(server.open_as(carol), carol).accept(bobs.uuid, reason="looks right")
+    gold = stored_annotation(Adjudication(server.open_as(carol), carol).accept(bobs.uuid, reason="looks right"))
     stored = pg.execute(
         server.url,
         "SELECT a.uuid, n.name, n.kind FROM annotations a JOIN annotators n ON n.id = a.annotator_id "

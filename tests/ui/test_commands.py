@@ -6,7 +6,7 @@ from PySide6.QtGui import QUndoStack
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, Document, Fragment, Relation
 from annotator.services import documents
-from annotator.services.annotating import Annotating
+from annotator.services.annotating import Annotating, stored_annotation
 from annotator.ui import commands
 
 
@@ -48,7 +48,7 @@ def test_note_typing_merges_into_one_step(qtbot, setup) -> None:
     service, doc, stack, notify, _ = setup
     ann = Annotation(doc.uuid, "alice", "claim", (Fragment(19, 40),))
     commands.run(stack, commands.AddAnnotation(service, notify, ann))
-    first = service.update(ann.__class__(**{**ann.__dict__, "note": "c"}))
+    first = stored_annotation(service.update(ann.__class__(**{**ann.__dict__, "note": "c"})))
     commands.run(stack, commands.UpdateAnnotation(service, notify, ann, first, "Edit note"))
     first = service.annotations(doc.uuid)[0]  # as the panel shows it after the save (its new version)
     second = first.__class__(**{**first.__dict__, "note": "cost"})

@@ -132,7 +132,7 @@ class HistoryDialog(QDialog):
                 row = self._selected(self.deleted)
                 if row is None:
                     return
-                report = history.restore_document(self.project, self.gone[row].uuid, self.actor)
+                report = history.restore_document(self.project, self.gone[row].key, self.actor)
                 text = f"Document restored with {report.annotations} annotation(s), {report.relations} relation(s)"
                 if report.skipped:
                     text += f"; {len(report.skipped)} could not come back: " + "; ".join(report.skipped[:3])
