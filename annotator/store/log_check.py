@@ -115,6 +115,14 @@ class Expected:
 
     def _scheme(self, c: Change) -> None:
         self.scheme = c.after
+        renamed = (c.after or {}).get("renamed", ())
+        labels = {old: new for old, parent, new in renamed if parent is None}
+        subtypes = {(parent, old): new for old, parent, new in renamed if parent is not None}
+        for key, (document, data) in self.annotations.items():
+            if data is not None and (data["label"] in labels or (data["label"], data.get("subtype")) in subtypes):
+                subtype = subtypes.get((data["label"], data.get("subtype")), data.get("subtype"))
+                label = labels.get(data["label"], data["label"])
+                self.annotations[key] = (document, {**data, "label": label, "subtype": subtype})
 
     def _adjudication(self, c: Change) -> None:
         if c.action == changes.DELETE:

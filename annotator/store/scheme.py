@@ -93,6 +93,8 @@ def save(session: Session, scheme: Scheme, actor: str, renames: dict[LabelKey, s
     )
     session.flush()
     after = scheme_to_dict(scheme)
+    if renames:  # annotations follow a renamed label (they refer to its row): the record says so
+        after["renamed"] = [[old, parent, new] for (old, parent), new in renames.items()]
     record = (
         changes.created(changes.SCHEME, "scheme", None, after, actor)
         if before is None
