@@ -1,4 +1,4 @@
-"""Soak: a long editing session through the GUI's undo commands (offscreen), as a researcher works through a
+"""Soak: a long editing session through the window's undoable edits (offscreen), as a researcher works through a
 corpus: 50,000 edits (add, move, relabel, delete, undo, redo) over 250 articles of about 6 KB, 200 edits each.
 
 Per-edit cost is CPU time (time.process_time), so other processes on the machine do not count; the slowdown
@@ -123,10 +123,10 @@ def _edit(session, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
     text = session.document.text
     mine = list(session.annotations.values())
     choice = rng.random()
-    if choice < 0.1 and session.undo_stack.canUndo():
-        session.undo_stack.undo()
-    elif choice < 0.15 and session.undo_stack.canRedo():
-        session.undo_stack.redo()
+    if choice < 0.1 and session.history.can_undo():
+        session.history.undo()
+    elif choice < 0.15 and session.history.can_redo():
+        session.history.redo()
     elif choice < 0.55 or len(mine) < 5:
         start = rng.randrange(len(text) - 60)
         session.add(rng.choice(LABELS), None, Fragment(start, start + rng.randrange(3, 60)))

@@ -11,7 +11,7 @@ removed, both logged). A relation between candidates comes into the gold layer o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core import changes
@@ -47,6 +47,7 @@ class BulkOutcome:
     rejected: int = 0
     undecided: int = 0  # units the rule could not settle (no agreement, no majority), left for the curator
     already: int = 0  # units decided before
+    records: list[Change] = field(default_factory=list)  # what the decisions wrote (for an undo)
 
     def summary(self) -> str:
         return (
@@ -202,7 +203,7 @@ class Adjudication:
             if chosen is None:
                 outcome.undecided += 1
             else:
-                self.accept(chosen.uuid, "all annotators agree", Decision.AGREED, item.unit.uuids)
+                outcome.records += self.accept(chosen.uuid, "all annotators agree", Decision.AGREED, item.unit.uuids)
                 outcome.accepted += 1
 
         return self._each_undecided(annotators, documents, decide)
@@ -215,11 +216,12 @@ class Adjudication:
             if verdict is None:
                 outcome.undecided += 1
             elif verdict[0] is None:
-                self.reject(verdict[1], "most annotators marked nothing here", Decision.MAJORITY)
+                outcome.records += self.reject(verdict[1], "most annotators marked nothing here", Decision.MAJORITY)
                 outcome.rejected += 1
             else:
                 votes, voters = len(verdict[1]), len(item.unit.coders)
-                self.accept(verdict[0].uuid, f"majority {votes} of {voters}", Decision.MAJORITY, verdict[1])
+                reason = f"majority {votes} of {voters}"
+                outcome.records += self.accept(verdict[0].uuid, reason, Decision.MAJORITY, verdict[1])
                 outcome.accepted += 1
 
         return self._each_undecided(annotators, documents, decide)

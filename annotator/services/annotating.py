@@ -35,9 +35,10 @@ class Annotating:
         if ann.annotator != self.annotator:
             raise InputError(f"{self.annotator} cannot write an annotation of {ann.annotator}")
         with self.project.transaction() as session:
-            made = store_annotation(self.project, session, ann, self.annotator)
+            store_annotation(self.project, session, ann, self.annotator)
+            records = change_log.written(session)
         self.last_written[ann.uuid] = ann.version
-        return [made]
+        return records
 
     def update(self, ann: Annotation) -> list[Change]:
         """Replace an annotation's label, sub-type, fragments, attributes or note.
@@ -88,7 +89,8 @@ class Annotating:
             source, target = annotations.get(session, rel.source), annotations.get(session, rel.target)
             if source.document != target.document:
                 raise InputError("both ends of a relation must be in the same document")
-            return [relations.insert_one(session, rel, source.document, self.annotator)]
+            relations.insert_one(session, rel, source.document, self.annotator)
+            return change_log.written(session)
 
     def unrelate(self, rel: Relation, document: str) -> list[Change]:
         with self.project.transaction() as session:
@@ -115,7 +117,8 @@ class Annotating:
     def set_status(self, document: str, status: Status) -> list[Change]:
         with self.project.transaction() as session:
             documents.id_and_length(session, document)  # NotFound for a document that is gone
-            return statuses.set_one(session, document, self.annotator, status, self.annotator)
+            statuses.set_one(session, document, self.annotator, status, self.annotator)
+            return change_log.written(session)
 
 
 def check_version(session: Any, stored: Annotation, seen: int) -> None:

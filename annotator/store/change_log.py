@@ -60,7 +60,17 @@ def append(session: Session, records: Sequence[Change]) -> list[Change]:
     if not records:
         return []
     ids = session.scalars(_APPEND, [encode(record) for record in records]).all()
-    return [replace(record, log_id=log_id) for record, log_id in zip(records, ids, strict=True)]
+    stored = [replace(record, log_id=log_id) for record, log_id in zip(records, ids, strict=True)]
+    session.info.setdefault(_WRITTEN, []).extend(stored)
+    return stored
+
+
+_WRITTEN = "change_records"
+
+
+def written(session: Session) -> list[Change]:
+    """Every record this session's transaction has logged so far (an annotator made on the way included)."""
+    return list(session.info.get(_WRITTEN, ()))
 
 
 # -- reading ------------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ layer is shown below as it grows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -27,15 +29,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.changes import Change
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation
 from annotator.core.offsets import OffsetMap
 from annotator.review.alignment import KIND_ORDER
 from annotator.services import documents, review
-from annotator.services.adjudication import Adjudication, AdjudicationUnit
+from annotator.services.adjudication import Adjudication, AdjudicationUnit, BulkOutcome
+from annotator.services.edits import Decide, Revoke
 from annotator.services.project import Project
+from annotator.services.undo import UndoHistory
 from annotator.ui.dialogs.gold_edit_dialog import GoldEditDialog
 from annotator.ui.review_widgets import CheckList, DocumentChooser, paint_annotation, select_in
+from annotator.ui.undo_actions import undo_actions
 
 OPEN_COLOUR, DONE_COLOUR = "#fff8e1", "#e8f5e9"
 
@@ -130,6 +136,10 @@ class AdjudicationWindow(QMainWindow):
         self.reject_button.clicked.connect(self._on_reject_clicked)
         self.edit_button.clicked.connect(self._on_edit_clicked)
         self.revoke_button.clicked.connect(self._on_revoke_clicked)
+        self.history = UndoHistory()
+        self.history.runner = self._undo_or_redo
+        self.undo_action, self.redo_action = undo_actions(self, self.history)
+        self.menuBar().addMenu("&Edit").addActions([self.undo_action, self.redo_action])
         if document:
             self.doc_chooser.select(document)
         self.refresh()
@@ -243,36 +253,47 @@ class AdjudicationWindow(QMainWindow):
 
     # -- deciding -----------------------------------------------------------------------------------------------
 
-    def _decide(self, action: object) -> None:
+    def _decide(self, text: str, decide: Callable[[], list[Change]]) -> None:
+        """Make a decision as an undoable edit (Ctrl+Z in this window revokes it)."""
+        self._run(lambda: self.history.run(Decide(self.service, text, decide)))
+
+    def _run(self, action: Callable[[], object]) -> None:
         row = self.unit_table.currentRow()
         self.message.clear()
         try:
-            action()  # type: ignore[operator]
+            action()
         except AnnotatorError as exc:
             self.message.setText(f"<span style='color:#b71c1c'>{exc}</span>")
             return
         self.reason_edit.clear()
         self.refresh(keep_row=row)
 
+    def _undo_or_redo(self, what: str, save: Callable[[], list[Change]]) -> None:
+        self._run(save)
+
     def accept(self, candidate: str) -> None:
         item = self.current()
         if item is not None:
-            self._decide(lambda: self.service.accept(candidate, self.reason_edit.text(), unit=item.unit.uuids))
+            reason = self.reason_edit.text()
+            self._decide("Accept", lambda: self.service.accept(candidate, reason, unit=item.unit.uuids))
 
     def _on_merge_clicked(self) -> None:
         item = self.current()
         if item is not None:
-            self._decide(lambda: self.service.merge(item.unit.uuids, self.reason_edit.text()))
+            reason = self.reason_edit.text()
+            self._decide("Merge", lambda: self.service.merge(item.unit.uuids, reason))
 
     def _on_reject_clicked(self) -> None:
         item = self.current()
         if item is not None:
-            self._decide(lambda: self.service.reject(item.unit.uuids, self.reason_edit.text()))
+            reason = self.reason_edit.text()
+            self._decide("Reject", lambda: self.service.reject(item.unit.uuids, reason))
 
     def _on_revoke_clicked(self) -> None:
         item = self.current()
         if item is not None and item.record is not None:
-            self._decide(lambda: self.service.revoke(item.record.uuid))
+            record = item.record.uuid
+            self._run(lambda: self.history.run(Revoke(self.service, record)))
 
     def _on_edit_clicked(self) -> None:
         item = self.current()
@@ -282,25 +303,26 @@ class AdjudicationWindow(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         label, subtype, fragments = dialog.values()
-        self._decide(
-            lambda: self.service.edit(item.unit.uuids, label, subtype, fragments, reason=self.reason_edit.text())
-        )
+        reason = self.reason_edit.text()
+        self._decide("Edit", lambda: self.service.edit(item.unit.uuids, label, subtype, fragments, reason=reason))
 
     def _bulk_documents(self) -> list[str] | None:
         document = self.doc_chooser.current_uuid()
         return None if self.everywhere.isChecked() or document is None else [document]
 
     def _on_agreed_clicked(self) -> None:
-        self._bulk(lambda: self.service.accept_agreed(self.annotators(), self._bulk_documents()))
+        self._bulk("Accept all agreed", lambda: self.service.accept_agreed(self.annotators(), self._bulk_documents()))
 
     def _on_majority_clicked(self) -> None:
-        self._bulk(lambda: self.service.majority(self.annotators(), self._bulk_documents()))
+        self._bulk("Majority vote", lambda: self.service.majority(self.annotators(), self._bulk_documents()))
 
-    def _bulk(self, action: object) -> None:
-        try:
-            outcome = action()  # type: ignore[operator]
-        except AnnotatorError as exc:
-            self.message.setText(f"<span style='color:#b71c1c'>{exc}</span>")
-            return
-        self.message.setText(outcome.summary())
-        self.refresh(keep_row=self.unit_table.currentRow())
+    def _bulk(self, text: str, action: Callable[[], BulkOutcome]) -> None:
+        outcomes: list[BulkOutcome] = []
+
+        def decide() -> list[Change]:
+            outcomes.append(action())
+            return outcomes[-1].records
+
+        self._decide(text, decide)
+        if outcomes:
+            self.message.setText(outcomes[-1].summary())

@@ -1,9 +1,10 @@
 """Live updates in the window: a timer polls the change feed and shows colleagues' work as it is saved.
 
-The open document gains, changes or loses colleagues' marks through the AnnotationSession (never through the
-undo stack, so the user's history and selection stay); the navigator's counts and statuses follow; documents
-added or deleted elsewhere appear or go. When the database cannot be reached, the status bar says so until it
-can again (saving is refused meanwhile: edits wait in the session and are saved when it is back).
+The change records reach the AnnotationSession (apply_remote: never through the undo history, so the user's
+history and selection stay; the echo of the user's own edits is skipped), which shows colleagues' marks and
+tells the window of documents, collections and scheme changes; the navigator's counts and statuses follow.
+When the database cannot be reached, the status bar says so until it can again (saving is refused meanwhile:
+edits wait in the session and are saved when it is back).
 """
 
 from __future__ import annotations
@@ -70,15 +71,8 @@ class LiveUpdates(QObject):
 
     def _show(self, update: Update) -> None:
         window, session = self.window, self.window.session
-        if update.scheme_changed:
-            window.scheme_changed()
-        if session.document is not None:
-            uuid = session.document.uuid
-            changed = {e.key for e in update.annotation_changes(uuid)}
-            session.refresh_from_elsewhere(changed, relations=bool(update.relation_changes(uuid)))
-        if update.document_list_changed:
-            window.refresh_documents()  # keeps the navigator's current row
-        elif touched := update.documents_touched:
+        session.apply_remote(update.entries)  # the window refreshes the list and the scheme from these
+        if not update.document_list_changed and (touched := update.documents_touched):
             for row in documents.list_documents(window.project, session.annotator):
                 if row.uuid in touched:
                     window.navigator.model.update_summary(

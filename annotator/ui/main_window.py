@@ -1,15 +1,17 @@
 """The main window: navigator, reading view, annotation panel and list, menus, status bar.
 
-It composes widgets and wires their signals to the AnnotationSession; editing logic lives in the session,
-the undo commands and the services.
+It composes widgets and wires their signals to the AnnotationSession; editing logic lives in the Qt-free
+editing model (services/editing.py) and the services; what the window shows follows the change records.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
+from annotator.core import changes
+from annotator.core.changes import Change
 from annotator.core.errors import AnnotatorError, ConflictError
 from annotator.core.model import Status
 from annotator.core.scheme import Scope
@@ -17,11 +19,12 @@ from annotator.services import documents, samples
 from annotator.services.importing import ImportReport
 from annotator.services.project import Project
 from annotator.settings import Settings
-from annotator.ui import menus
 from annotator.ui.annotation_list import AnnotationList
 from annotator.ui.annotation_session import AnnotationSession
+from annotator.ui.dialogs import backups_dialog
 from annotator.ui.dialogs.import_dialog import DropImporter
 from annotator.ui.live_updates import LiveUpdates
+from annotator.ui.menus import WindowMenus
 from annotator.ui.navigator import Navigator
 from annotator.ui.reader_pane import ReaderPane
 from annotator.ui.widgets.annotation_panel import AnnotationPanel
@@ -71,8 +74,10 @@ class MainWindow(QMainWindow):
         self.session.annotation_stored.connect(lambda _a: self._count_changed())
         self.session.annotation_removed.connect(lambda _u: self._count_changed())
         self.annotation_list.annotation_chosen.connect(self.reader.show_annotation)
+        self.session.records_applied.connect(self._on_records_applied)
         self.review_windows: list[QWidget] = []
-        menus.build(self)
+        self.menus = WindowMenus(self, self)
+        self.backup_scheduler = backups_dialog.install(self)
         DropImporter(self, lambda: self.project, lambda: self.session.annotator, self.after_import)
         self._restore_layout()
         self.refresh_documents()
@@ -113,10 +118,17 @@ class MainWindow(QMainWindow):
         if report.imported or report.duplicates or report.failed:
             self.statusBar().showMessage(f"Import: {report.summary()}", 10000)
 
-    def metadata_changed(self) -> None:
-        self.refresh_documents()
-        if self.session.document is not None:
-            self.session.open(self.session.document.uuid)
+    def _on_records_applied(self, records: list[Change]) -> None:
+        """Follow what was written (here or by colleagues) beyond the open document's annotations."""
+        kinds = {r.entity for r in records}
+        if changes.SCHEME in kinds:
+            self.scheme_changed()
+        if kinds & {changes.DOCUMENT, changes.COLLECTION, changes.MEMBERSHIP}:
+            self.refresh_documents()  # keeps the navigator's current row
+            current = self.session.document
+            touched = {r.key for r in records if r.entity == changes.DOCUMENT and r.action == changes.UPDATE}
+            if current is not None and current.uuid in touched and changes.SCHEME not in kinds:
+                self.session.open(current.uuid)  # its title, outlet or date changed
 
     def load_samples(self) -> None:
         report = samples.load_samples(self.project, self.session.annotator)
@@ -154,7 +166,7 @@ class MainWindow(QMainWindow):
 
     def scheme_changed(self) -> None:
         """Labels were added, renamed or recoloured: rebuild the label menu and redraw the document."""
-        menus.fill_labels(self)
+        self.menus.fill_labels()
         if self.session.document is not None:
             self.session.open(self.session.document.uuid)
 
@@ -187,11 +199,3 @@ class MainWindow(QMainWindow):
         self.settings.snap_to_words = self.session.snap
         self.settings.save()
         super().closeEvent(event)
-
-    def add_action(self, menu, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action

@@ -1,310 +1,313 @@
-"""The main window's menus and keyboard shortcuts, so that the whole annotate flow works from the keyboard."""
+"""The main window's menus and keyboard shortcuts, so that the whole annotate flow works from the keyboard.
+
+WindowMenus is owned by the window and knows it only through the few things it calls (EditorWindow below), so
+this module never imports the window back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCursor, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QLabel, QMenu
+from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu, QWidget
 
 from annotator.core.model import Status
 from annotator.core.scheme import Scope
-
-if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
-
-
-def build(window: MainWindow) -> None:
-    bar = window.menuBar()
-    session = window.session
-    reader = window.reader
-
-    file_menu = bar.addMenu("&File")
-    window.import_action = window.add_action(file_menu, "&Import…", lambda: import_files(window), "Ctrl+I")
-    window.export_action = window.add_action(file_menu, "&Export…", lambda: export_dataset(window), "Ctrl+E")
-    window.samples_action = window.add_action(file_menu, "Load &sample articles", window.load_samples)
-    file_menu.addSeparator()
-    window.scheme_action = window.add_action(file_menu, "&Scheme…", lambda: edit_scheme(window))
-    window.backups_action = window.add_action(file_menu, "&Backups…", lambda: show_backups(window))
-    file_menu.addSeparator()
-    window.add_action(file_menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
-
-    edit = bar.addMenu("&Edit")
-    undo = session.undo_stack.createUndoAction(window, "&Undo")
-    undo.setShortcut(QKeySequence.StandardKey.Undo)
-    redo = session.undo_stack.createRedoAction(window, "&Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
-    edit.addActions([undo, redo])
-    window.undo_action, window.redo_action = undo, redo
-    edit.addSeparator()
-    window.delete_action = window.add_action(edit, "&Delete annotation", lambda: _delete_current(window), "Delete")
-    window.palette_action = window.add_action(edit, "Label &palette…", lambda: show_palette(window), "Ctrl+Space")
-    for text, which, step, keys in (
-        ("Move start left", "start", -1, "Alt+Left"),
-        ("Move start right", "start", 1, "Alt+Right"),
-        ("Move end left", "end", -1, "Alt+Shift+Left"),
-        ("Move end right", "end", 1, "Alt+Shift+Right"),
-    ):
-        window.add_action(edit, text, lambda w=which, s=step: _move(window, w, s), keys)
-    edit.addSeparator()
-    window.add_action(edit, "&Find in document", reader.open_find, QKeySequence.StandardKey.Find)
-    window.add_action(edit, "Find &next", lambda: reader.find_next(), QKeySequence.StandardKey.FindNext)
-    window.add_action(
-        edit, "Find p&revious", lambda: reader.find_next(backwards=True), QKeySequence.StandardKey.FindPrevious
-    )
-    window.add_action(edit, "Search the &corpus", lambda: _search_corpus(window), "Ctrl+Shift+F")
-
-    window.labels_menu = bar.addMenu("&Labels")
-    fill_labels(window)
-
-    view = bar.addMenu("&View")
-    window.add_action(
-        view, "Zoom &in", lambda: reader.view.set_zoom(reader.view.zoom + 1), QKeySequence.StandardKey.ZoomIn
-    )
-    window.add_action(
-        view, "Zoom &out", lambda: reader.view.set_zoom(reader.view.zoom - 1), QKeySequence.StandardKey.ZoomOut
-    )
-    window.add_action(view, "Zoom &reset", lambda: reader.view.set_zoom(0), "Ctrl+0")
-    snap = QAction("&Snap selections to words", window, checkable=True, checked=session.snap)
-    snap.toggled.connect(lambda on: setattr(session, "snap", on))
-    view.addAction(snap)
-    window.snap_action = snap
-    colleagues = view.addMenu("&Colleagues' layers")
-    colleagues.aboutToShow.connect(lambda: _fill_colleagues(window, colleagues))
-    window.colleagues_menu = colleagues
-
-    document = bar.addMenu("&Document")
-    window.add_action(document, "&Next document", lambda: window.navigator.step(1), "Ctrl+PgDown")
-    window.add_action(document, "&Previous document", lambda: window.navigator.step(-1), "Ctrl+PgUp")
-    document.addSeparator()
-    window.add_action(document, "Mark &in progress", lambda: _status(window, Status.IN_PROGRESS), "Ctrl+Shift+P")
-    window.add_action(document, "Mark &done", lambda: _status(window, Status.DONE), "Ctrl+Shift+D")
-    window.add_action(document, "Mark &not started", lambda: _status(window, Status.NOT_STARTED))
-    document.addSeparator()
-    window.history_action = window.add_action(document, "&History and deleted items…", lambda: show_history(window))
-
-    person = bar.addMenu("&Annotator")
-    window.add_action(person, "&Switch annotator…", lambda: _switch(window))
-    window.add_action(document, "Edit &metadata…", lambda: edit_metadata(window), "Ctrl+M")
-    window.review_menu = bar.addMenu("&Review")
-    build_review(window)
-    watch_saving(window)
-    from annotator.ui.dialogs import backups_dialog
-
-    window.backup_scheduler = backups_dialog.install(window)
+from annotator.services.project import Project
+from annotator.ui.annotation_session import AnnotationSession
+from annotator.ui.undo_actions import undo_actions
 
 
-def watch_saving(window: MainWindow) -> None:
-    """Edits the database could not take stay visible as unsaved in the status bar until a retry saves them."""
-    label = QLabel()
-    label.setObjectName("pending_label")
-    label.hide()
-    window.statusBar().addPermanentWidget(label)
-    window.pending_label = label
+class EditorWindow(Protocol):
+    """What the menus need of the main window."""
 
-    def show(waiting: int, reason: str) -> None:
-        label.setVisible(bool(waiting))
-        label.setText(f"{waiting} edit{'s' if waiting != 1 else ''} waiting to be saved" if waiting else "")
-        label.setToolTip(reason if waiting else "")
-        if waiting:
-            window.saved_label.setText("Not saved")
-            window.statusBar().showMessage(f"{label.text()}: {reason}", 10000)
+    project: Project
+    session: AnnotationSession
+    reader: Any
+    navigator: Any
+    saved_label: QLabel
+    review_windows: list[QWidget]
 
-    window.session.pending_changed.connect(show)
+    def apply_label(self, label: str, subtype: str | None = None) -> None: ...
+    def load_samples(self) -> None: ...
+    def after_import(self, report: Any) -> None: ...
+    def refresh_documents(self) -> None: ...
+    def switch_annotator(self, name: str) -> None: ...
+    def show_colleagues(self, names: list[str]) -> None: ...
 
 
-def fill_labels(window: MainWindow) -> None:
-    """One action per label with its shortcut, sub-types in a sub-menu; rebuilt when the scheme changes."""
-    menu = window.labels_menu
-    for action in menu.actions():
-        action.deleteLater()
-    menu.clear()
-    window.label_actions = {}
-    scheme = window.project.scheme
-    for lab in scheme.top_labels():
-        action = window.add_action(
-            menu, lab.name.replace("_", " "), lambda n=lab.name: window.apply_label(n), lab.shortcut or None
+class WindowMenus:
+    def __init__(self, window: QMainWindow, owner: EditorWindow):
+        self.window, self.owner = window, owner
+        self.session, self.project = owner.session, owner.project
+        bar = window.menuBar()
+        self._file(bar.addMenu("&File"))
+        self._edit(bar.addMenu("&Edit"))
+        self.labels_menu = bar.addMenu("&Labels")
+        self.label_actions: dict[str, QAction] = {}
+        self.fill_labels()
+        self._view(bar.addMenu("&View"))
+        self._document(bar.addMenu("&Document"))
+        person = bar.addMenu("&Annotator")
+        self.add(person, "&Switch annotator…", self.switch_annotator)
+        self.review_menu = bar.addMenu("&Review")
+        self._review(self.review_menu)
+        self.pending_label = self._pending_label()
+        self.palette_menu: QMenu | None = None
+
+    def add(
+        self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: str | QKeySequence | None = None
+    ) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    # -- the menus ------------------------------------------------------------------------------------
+
+    def _file(self, menu: QMenu) -> None:
+        self.import_action = self.add(menu, "&Import…", self.import_files, "Ctrl+I")
+        self.export_action = self.add(menu, "&Export…", self.export_dataset, "Ctrl+E")
+        self.samples_action = self.add(menu, "Load &sample articles", self.owner.load_samples)
+        menu.addSeparator()
+        self.scheme_action = self.add(menu, "&Scheme…", self.edit_scheme)
+        self.backups_action = self.add(menu, "&Backups…", self.show_backups)
+        menu.addSeparator()
+        self.add(menu, "&Quit", self.window.close, QKeySequence.StandardKey.Quit)
+
+    def _edit(self, menu: QMenu) -> None:
+        self.undo_action, self.redo_action = undo_actions(self.window, self.session.history)
+        menu.addActions([self.undo_action, self.redo_action])
+        menu.addSeparator()
+        self.delete_action = self.add(menu, "&Delete annotation", self.delete_current, "Delete")
+        self.palette_action = self.add(menu, "Label &palette…", self.show_palette, "Ctrl+Space")
+        for text, which, step, keys in (
+            ("Move start left", "start", -1, "Alt+Left"),
+            ("Move start right", "start", 1, "Alt+Right"),
+            ("Move end left", "end", -1, "Alt+Shift+Left"),
+            ("Move end right", "end", 1, "Alt+Shift+Right"),
+        ):
+            self.add(menu, text, partial(self.move, which, step), keys)
+        menu.addSeparator()
+        reader = self.owner.reader
+        self.add(menu, "&Find in document", reader.open_find, QKeySequence.StandardKey.Find)
+        self.add(menu, "Find &next", lambda: reader.find_next(), QKeySequence.StandardKey.FindNext)
+        self.add(
+            menu, "Find p&revious", lambda: reader.find_next(backwards=True), QKeySequence.StandardKey.FindPrevious
         )
-        action.setToolTip(lab.guideline)
-        window.label_actions[lab.name] = action
-        subtypes = scheme.subtypes(lab.name)
-        if subtypes:
-            sub_menu = menu.addMenu(f"{lab.name.replace('_', ' ')} as…")
-            for sub in subtypes:
-                apply = partial(window.apply_label, lab.name, sub.name)
-                window.add_action(sub_menu, sub.name.replace("_", " "), apply, sub.shortcut or None)
+        self.add(menu, "Search the &corpus", self.search_corpus, "Ctrl+Shift+F")
 
+    def _view(self, menu: QMenu) -> None:
+        view = self.owner.reader.view
+        self.add(menu, "Zoom &in", lambda: view.set_zoom(view.zoom + 1), QKeySequence.StandardKey.ZoomIn)
+        self.add(menu, "Zoom &out", lambda: view.set_zoom(view.zoom - 1), QKeySequence.StandardKey.ZoomOut)
+        self.add(menu, "Zoom &reset", lambda: view.set_zoom(0), "Ctrl+0")
+        self.snap_action = QAction("&Snap selections to words", self.window, checkable=True, checked=self.session.snap)
+        self.snap_action.toggled.connect(lambda on: setattr(self.session, "snap", on))
+        menu.addAction(self.snap_action)
+        self.colleagues_menu = menu.addMenu("&Colleagues' layers")
+        self.colleagues_menu.aboutToShow.connect(self.fill_colleagues)
 
-def _delete_current(window: MainWindow) -> None:
-    ann = window.session.current
-    if ann is not None and window.session.is_mine(ann):
-        window.session.delete(ann)
+    def _document(self, menu: QMenu) -> None:
+        navigator = self.owner.navigator
+        self.add(menu, "&Next document", lambda: navigator.step(1), "Ctrl+PgDown")
+        self.add(menu, "&Previous document", lambda: navigator.step(-1), "Ctrl+PgUp")
+        menu.addSeparator()
+        self.add(menu, "Mark &in progress", partial(self.set_status, Status.IN_PROGRESS), "Ctrl+Shift+P")
+        self.add(menu, "Mark &done", partial(self.set_status, Status.DONE), "Ctrl+Shift+D")
+        self.add(menu, "Mark &not started", partial(self.set_status, Status.NOT_STARTED))
+        menu.addSeparator()
+        self.history_action = self.add(menu, "&History and deleted items…", self.show_history)
+        self.add(menu, "Edit &metadata…", self.edit_metadata, "Ctrl+M")
 
+    def _review(self, menu: QMenu) -> None:
+        """Compare, agreement, adjudication and merging: each opens its own window."""
+        self.add(menu, "&Compare annotators…", partial(self.open_window, "compare"), "Ctrl+Shift+C")
+        self.add(menu, "&Agreement report…", partial(self.open_window, "agreement"))
+        self.add(menu, "A&djudicate (gold standard)…", partial(self.open_window, "adjudicate"))
+        menu.addSeparator()
+        self.add(menu, "&Merge another project…", partial(self.open_window, "merge"))
 
-def _move(window: MainWindow, which: str, step: int) -> None:
-    ann = window.session.current
-    if ann is not None and ann.fragments and window.session.is_mine(ann):
-        window.session.move_boundary(ann, which, step)
+    def _pending_label(self) -> QLabel:
+        """Edits the database could not take stay visible as unsaved in the status bar until a retry saves them."""
+        label = QLabel()
+        label.setObjectName("pending_label")
+        label.hide()
+        self.window.statusBar().addPermanentWidget(label)
 
+        def show(waiting: int, reason: str) -> None:
+            label.setVisible(bool(waiting))
+            label.setText(f"{waiting} edit{'s' if waiting != 1 else ''} waiting to be saved" if waiting else "")
+            label.setToolTip(reason if waiting else "")
+            if waiting:
+                self.owner.saved_label.setText("Not saved")
+                self.window.statusBar().showMessage(f"{label.text()}: {reason}", 10000)
 
-def _status(window: MainWindow, status: Status) -> None:
-    if window.session.document is not None:
-        window.session.set_status(status)
+        self.session.pending_changed.connect(show)
+        return label
 
+    def fill_labels(self) -> None:
+        """One action per label with its shortcut, sub-types in a sub-menu; rebuilt when the scheme changes."""
+        menu = self.labels_menu
+        for action in menu.actions():
+            action.deleteLater()
+        menu.clear()
+        self.label_actions = {}
+        scheme = self.project.scheme
+        for lab in scheme.top_labels():
+            apply = partial(self.owner.apply_label, lab.name)
+            action = self.add(menu, lab.name.replace("_", " "), apply, lab.shortcut or None)
+            action.setToolTip(lab.guideline)
+            self.label_actions[lab.name] = action
+            subtypes = scheme.subtypes(lab.name)
+            if subtypes:
+                sub_menu = menu.addMenu(f"{lab.name.replace('_', ' ')} as…")
+                for sub in subtypes:
+                    apply = partial(self.owner.apply_label, lab.name, sub.name)
+                    self.add(sub_menu, sub.name.replace("_", " "), apply, sub.shortcut or None)
 
-def show_palette(window: MainWindow) -> QMenu:
-    """A small menu of labels and sub-types at the selection; choosing one annotates the selection."""
-    menu = QMenu(window)
-    scheme = window.project.scheme
-    for lab in scheme.top_labels(Scope.SPAN):
-        action = menu.addAction(lab.name.replace("_", " "), lambda n=lab.name: window.apply_label(n))
-        action.setShortcut(QKeySequence(lab.shortcut)) if lab.shortcut else None
-        for sub in scheme.subtypes(lab.name):
-            menu.addAction(f"    {sub.name.replace('_', ' ')}", lambda n=lab.name, s=sub.name: window.apply_label(n, s))
-    view = window.reader.view
-    rect = view.cursorRect()
-    menu.popup(view.viewport().mapToGlobal(rect.bottomLeft()) if view.hasFocus() else QCursor.pos())
-    window.palette_menu = menu
-    return menu
+    # -- what the actions do ----------------------------------------------------------------------------
 
+    def delete_current(self) -> None:
+        ann = self.session.current
+        if ann is not None and self.session.is_mine(ann):
+            self.session.delete(ann)
 
-def _fill_colleagues(window: MainWindow, menu: QMenu) -> None:
-    menu.clear()
-    shown = set(window.session.colleagues)
-    others = [a.name for a in window.project.annotators() if a.name != window.session.annotator]
-    if not others:
-        menu.addAction("(no colleagues in this project yet)").setEnabled(False)
-    for name in others:
-        action = menu.addAction(name)
-        action.setCheckable(True)
-        action.setChecked(name in shown)
-        action.toggled.connect(lambda on, n=name: _toggle_colleague(window, n, on))
+    def move(self, which: str, step: int) -> None:
+        ann = self.session.current
+        if ann is not None and ann.fragments and self.session.is_mine(ann):
+            self.session.move_boundary(ann, which, step)
 
+    def set_status(self, status: Status) -> None:
+        if self.session.document is not None:
+            self.session.set_status(status)
 
-def _toggle_colleague(window: MainWindow, name: str, shown: bool) -> None:
-    colleagues = set(window.session.colleagues)
-    window.show_colleagues(sorted(colleagues | {name} if shown else colleagues - {name}))
+    def show_palette(self) -> QMenu:
+        """A small menu of labels and sub-types at the selection; choosing one annotates the selection."""
+        menu = QMenu(self.window)
+        scheme = self.project.scheme
+        for lab in scheme.top_labels(Scope.SPAN):
+            action = menu.addAction(lab.name.replace("_", " "), partial(self.owner.apply_label, lab.name))
+            if lab.shortcut:
+                action.setShortcut(QKeySequence(lab.shortcut))
+            for sub in scheme.subtypes(lab.name):
+                menu.addAction(f"    {sub.name.replace('_', ' ')}", partial(self.owner.apply_label, lab.name, sub.name))
+        view = self.owner.reader.view
+        rect = view.cursorRect()
+        menu.popup(view.viewport().mapToGlobal(rect.bottomLeft()) if view.hasFocus() else QCursor.pos())
+        self.palette_menu = menu
+        return menu
 
+    def fill_colleagues(self) -> None:
+        menu = self.colleagues_menu
+        menu.clear()
+        shown = set(self.session.colleagues)
+        others = [a.name for a in self.project.annotators() if a.name != self.session.annotator]
+        if not others:
+            menu.addAction("(no colleagues in this project yet)").setEnabled(False)
+        for name in others:
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(name in shown)
+            action.toggled.connect(partial(self.toggle_colleague, name))
 
-def _switch(window: MainWindow) -> None:
-    names = [a.name for a in window.project.annotators()]
-    name, ok = QInputDialog.getItem(
-        window,
-        "Switch annotator",
-        "Annotate as (or type a new name):",
-        names,
-        names.index(window.session.annotator) if window.session.annotator in names else 0,
-        True,
-    )
-    if ok and name.strip():
-        window.switch_annotator(name.strip())
+    def toggle_colleague(self, name: str, shown: bool) -> None:
+        colleagues = set(self.session.colleagues)
+        self.owner.show_colleagues(sorted(colleagues | {name} if shown else colleagues - {name}))
 
+    def switch_annotator(self) -> None:
+        names = [a.name for a in self.project.annotators()]
+        me = self.session.annotator
+        current = names.index(me) if me in names else 0
+        question = "Annotate as (or type a new name):"
+        name, ok = QInputDialog.getItem(self.window, "Switch annotator", question, names, current, True)
+        if ok and name.strip():
+            self.owner.switch_annotator(name.strip())
 
-def _search_corpus(window: MainWindow) -> None:
-    window.navigator.search_texts.setChecked(True)
-    window.navigator.filter_box.setFocus()
-    window.navigator.filter_box.selectAll()
+    def search_corpus(self) -> None:
+        navigator = self.owner.navigator
+        navigator.search_texts.setChecked(True)
+        navigator.filter_box.setFocus()
+        navigator.filter_box.selectAll()
 
+    def import_files(self, paths: list[Path] | None = None) -> None:
+        from annotator.ui.dialogs.import_dialog import run_import
 
-def import_files(window: MainWindow, paths: list[Path] | None = None) -> None:
-    from annotator.ui.dialogs.import_dialog import run_import
+        report = run_import(self.window, self.project, self.session.annotator, paths or [])
+        self.owner.after_import(report)
 
-    report = run_import(window, window.project, window.session.annotator, paths or [])
-    window.after_import(report)
+    def export_dataset(self) -> None:
+        from annotator.ui.dialogs.export_dialog import run_export
 
+        report = run_export(self.window, self.project)
+        if report is not None:
+            message = f"Exported {report.documents} documents, {report.annotations} annotations"
+            self.window.statusBar().showMessage(message, 8000)
 
-def export_dataset(window: MainWindow) -> None:
-    from annotator.ui.dialogs.export_dialog import run_export
+    def edit_metadata(self) -> None:
+        from annotator.ui.dialogs.metadata_dialog import edit_metadata
 
-    report = run_export(window, window.project)
-    if report is not None:
-        window.statusBar().showMessage(f"Exported {report.documents} documents, {report.annotations} annotations", 8000)
+        if self.session.document is not None:
+            edit_metadata(
+                self.window, self.project, self.session.document.uuid, self.session.annotator, self.session.run
+            )
 
+    def edit_scheme(self) -> None:
+        from annotator.ui.dialogs.scheme_editor import SchemeEditor
 
-def edit_metadata(window: MainWindow) -> None:
-    from annotator.ui.dialogs.metadata_dialog import edit_metadata as run_dialog
+        SchemeEditor(self.project, self.session.annotator, self.window, run=self.session.run).exec()
 
-    if window.session.document is not None:
-        uuid = window.session.document.uuid
-        run_dialog(
-            window,
-            window.project,
-            uuid,
-            window.session.annotator,
-            window.session.undo_stack,
-            notify=lambda _uuid: window.metadata_changed(),
-        )
+    def open_window(self, which: str) -> None:
+        document = self.session.document.uuid if self.session.document else None
+        project, me = self.project, self.session.annotator
+        if which == "compare":
+            from annotator.ui.compare_view import CompareWindow
 
+            opened: QWidget = CompareWindow(project, None, document)
+        elif which == "adjudicate":
+            from annotator.ui.adjudication_view import AdjudicationWindow
 
-def build_review(window: MainWindow) -> None:
-    """Compare, agreement, adjudication and merging: each opens its own window."""
-    menu = window.review_menu
-    window.add_action(menu, "&Compare annotators…", lambda: _open_window(window, "compare"), "Ctrl+Shift+C")
-    window.add_action(menu, "&Agreement report…", lambda: _open_window(window, "agreement"))
-    window.add_action(menu, "A&djudicate (gold standard)…", lambda: _open_window(window, "adjudicate"))
-    menu.addSeparator()
-    window.add_action(menu, "&Merge another project…", lambda: _open_window(window, "merge"))
+            opened = AdjudicationWindow(project, me, None, document)
+        elif which == "agreement":
+            from annotator.ui.dialogs.agreement_dialog import AgreementDialog
 
+            dialog = AgreementDialog(project, self.window)
+            if dialog.annotator_list.count() >= 2:  # show the figures at once; options can be changed and recomputed
+                QTimer.singleShot(0, dialog.compute)
+            opened = dialog
+        else:
+            from annotator.ui.dialogs.merge_dialog import MergeDialog
 
-def _open_window(window: MainWindow, which: str) -> None:
-    document = window.session.document.uuid if window.session.document else None
-    project, me = window.project, window.session.annotator
-    if which == "compare":
-        from annotator.ui.compare_view import CompareWindow
+            MergeDialog(project, me, self.window).exec()
+            self.owner.refresh_documents()
+            return
+        self.owner.review_windows.append(opened)  # keep a reference: a window without one would be collected
+        opened.show()
 
-        opened = CompareWindow(project, None, document)
-    elif which == "adjudicate":
-        from annotator.ui.adjudication_view import AdjudicationWindow
+    def show_history(self) -> None:
+        from annotator.ui.dialogs.history_dialog import HistoryDialog
 
-        opened = AdjudicationWindow(project, me, None, document)
-    elif which == "agreement":
-        from annotator.ui.dialogs.agreement_dialog import AgreementDialog
-
-        opened = AgreementDialog(project, window)
-        if opened.annotator_list.count() >= 2:  # show the figures at once; options can be changed and recomputed
-            QTimer.singleShot(0, opened.compute)
-    else:
-        from annotator.ui.dialogs.merge_dialog import MergeDialog
-
-        dialog = MergeDialog(project, me, window)
+        current = self.session.document.uuid if self.session.document else None
+        dialog = HistoryDialog(self.project, self.session.annotator, current, self.window)
+        dialog.restored.connect(self.after_history_restore)
         dialog.exec()
-        window.refresh_documents()
-        return
-    window.review_windows.append(opened)  # keep a reference: a window without one would be collected
-    opened.show()
 
+    def after_history_restore(self, uuid: str) -> None:
+        self.owner.refresh_documents()
+        self.session.history.clear()  # an undo of the deletion would now clash with the restored annotation
+        current = self.session.document
+        if current is not None and current.uuid == uuid:
+            self.session.open(uuid)
 
-def show_history(window: MainWindow) -> None:
-    from annotator.ui.dialogs.history_dialog import HistoryDialog
+    def show_backups(self) -> None:
+        from annotator.ui.dialogs.backups_dialog import BackupsDialog, after_restore
 
-    current = window.session.document.uuid if window.session.document else None
-    dialog = HistoryDialog(window.project, window.session.annotator, current, window)
-    dialog.restored.connect(lambda uuid: _after_history_restore(window, uuid))
-    dialog.exec()
-
-
-def _after_history_restore(window: MainWindow, uuid: str) -> None:
-    window.refresh_documents()
-    window.session.undo_stack.clear()  # an undo of the deletion would now clash with the restored annotation
-    current = window.session.document
-    if current is not None and current.uuid == uuid:
-        window.session.open(uuid)
-
-
-def show_backups(window: MainWindow) -> None:
-    from annotator.ui.dialogs.backups_dialog import BackupsDialog, after_restore
-
-    dialog = BackupsDialog(window.project, window)
-    dialog.restored.connect(lambda _path: after_restore(window))
-    dialog.exec()
-
-
-def edit_scheme(window: MainWindow) -> None:
-    from annotator.ui.dialogs.scheme_editor import SchemeEditor
-
-    dialog = SchemeEditor(window.project, window.session.annotator, window)
-    if dialog.exec():
-        window.scheme_changed()
+        dialog = BackupsDialog(self.project, self.window)
+        dialog.restored.connect(lambda _path: after_restore(self.window))
+        dialog.exec()

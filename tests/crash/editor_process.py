@@ -9,25 +9,22 @@ Output lines (tab-separated):
     BEGIN  <uuid>                    an edit of this annotation started (it may or may not commit)
     HAS    <uuid> <label> <fragments>  the annotation is saved in this state
     GONE   <uuid>                    the annotation is saved as deleted
-Half the edits go through the service layer, half through the GUI's undo commands on a bare QUndoStack
-(create, update, delete, undo, redo), as the main window makes them.
+Half the edits go through the service layer, half through the window's undoable edits on an UndoHistory
+(create, update, delete, undo, redo), as the main window's editing model makes them.
 """
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 from dataclasses import replace
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from PySide6.QtGui import QUndoStack  # noqa: E402
-
-from annotator.core.model import Annotation, Fragment  # noqa: E402
-from annotator.services.annotating import Annotating, stored_annotation  # noqa: E402
-from annotator.services.project import Project  # noqa: E402
-from annotator.ui import commands  # noqa: E402
+from annotator.core.changes import Change
+from annotator.core.model import Annotation, Fragment, annotation_from_dict
+from annotator.services import edits
+from annotator.services.annotating import Annotating, stored_annotation
+from annotator.services.project import Project
+from annotator.services.undo import Save, UndoHistory
 
 LABELS = ("claim", "opinion", "attribution", "framing")
 
@@ -46,7 +43,8 @@ class Editor:
         self.document, self.length = document, text_length
         self.rng = random.Random(seed)
         self.out = out
-        self.stack = QUndoStack()
+        self.history = UndoHistory()
+        self.history.runner = lambda _what, save: self._mirror(save)
         self.live: dict[str, Annotation] = {a.uuid: a for a in self.service.annotations(document)}
         self.by_commands: set[str] = set()
 
@@ -62,7 +60,7 @@ class Editor:
         rng = self.rng
         via_commands = rng.random() < 0.5
         choice = rng.random()
-        if via_commands and self.stack.count() and choice < 0.25:
+        if via_commands and self.history.count() and choice < 0.25:
             self.undo_or_redo(rng.random() < 0.6)
             return
         # the undo stack's annotations are edited only through it (as in the window), the others directly
@@ -71,7 +69,7 @@ class Editor:
             ann = Annotation(self.document, "crash", rng.choice(LABELS), (self.fragment(),))
             self.say(f"BEGIN\t{ann.uuid}")
             if via_commands:
-                commands.run(self.stack, commands.AddAnnotation(self.service, self._notify, ann))
+                self._mirror(lambda: self.history.run(edits.AddAnnotation(self.service, ann)))
             else:
                 self.service.create(ann)
             self.live[ann.uuid] = ann
@@ -84,37 +82,40 @@ class Editor:
         if choice < 0.8:
             after = replace(before, label=rng.choice(LABELS), fragments=(self.fragment(),))
             if via_commands:
-                commands.run(self.stack, commands.UpdateAnnotation(self.service, self._notify, before, after, "Move"))
+                self._mirror(lambda: self.history.run(edits.UpdateAnnotation(self.service, before, after, "Move")))
             else:
                 self.live[after.uuid] = stored_annotation(self.service.update(after))
             after = self.live[after.uuid]
             self.say(state_line(after, after.uuid))
         else:
             if via_commands:
-                commands.run(self.stack, commands.DeleteAnnotation(self.service, self._notify, before))
+                self._mirror(lambda: self.history.run(edits.DeleteAnnotation(self.service, before)))
             else:
                 self.service.delete(before.uuid)
             del self.live[before.uuid]
             self.say(state_line(None, before.uuid))
 
     def undo_or_redo(self, undo: bool) -> None:
-        if undo and self.stack.canUndo():
-            command = self.stack.command(self.stack.index() - 1)
-        elif not undo and self.stack.canRedo():
-            command = self.stack.command(self.stack.index())
+        if undo and self.history.can_undo():
+            edit = self.history.done[-1]
+        elif not undo and self.history.can_redo():
+            edit = self.history.undone[-1]
         else:
             return
-        uuid = (command.after if isinstance(command, commands.UpdateAnnotation) else command.ann).uuid
+        uuid = (edit.after if isinstance(edit, edits.UpdateAnnotation) else edit.ann).uuid  # type: ignore[attr-defined]
         self.say(f"BEGIN\t{uuid}")
-        self.stack.undo() if undo else self.stack.redo()
+        self.history.undo() if undo else self.history.redo()
         self.say(state_line(self.live.get(uuid), uuid))
 
-    def _notify(self, event: str, _document: str, payload: object) -> None:
-        """What the window's session does: mirror the stored state (only called after the service returned)."""
-        if event == "stored" and isinstance(payload, Annotation):
-            self.live[payload.uuid] = payload
-        elif event == "removed" and isinstance(payload, str):
-            self.live.pop(payload, None)
+    def _mirror(self, save: Save) -> list[Change]:
+        """What the window's editing model does: show the stored state from the records the save returned."""
+        records = save()
+        for record in records:
+            if record.entity == "annotation" and record.after is not None:
+                self.live[record.key] = annotation_from_dict(record.after)
+            elif record.entity == "annotation":
+                self.live.pop(record.key, None)
+        return records
 
 
 def main() -> None:

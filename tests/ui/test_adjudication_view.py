@@ -112,3 +112,24 @@ def test_accept_all_agreed_and_majority_everywhere(qtbot, sample_project) -> Non
     # two annotators: a strict majority is both, which only the agreed units have; those in this document are done
     assert "decided before" in window.message.text()
     assert len(Adjudication(sample_project, "x").records()) == 21
+
+
+def test_decisions_undo_and_redo_from_the_edit_menu(qtbot, sample_project) -> None:
+    window = open_window(qtbot, sample_project)
+    assert not window.undo_action.isEnabled()
+    row = row_of(window, {"label"})
+    window.unit_table.setCurrentCell(row, 0)
+    qtbot.mouseClick(window.candidate_buttons["bob"], LEFT)
+    assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Accept"
+    [record] = Adjudication(sample_project, "x").records([civic(sample_project)])
+    window.undo_action.trigger()
+    assert Adjudication(sample_project, "x").records([civic(sample_project)]) == []
+    assert window.unit_table.item(row, 1).text() == "open" and window.redo_action.isEnabled()
+    window.redo_action.trigger()
+    assert [r.uuid for r in Adjudication(sample_project, "x").records([civic(sample_project)])] == [record.uuid]
+    assert window.unit_table.item(row, 1).text() == "accept"
+    qtbot.mouseClick(window.revoke_button, LEFT)
+    assert window.unit_table.item(row, 1).text() == "open"
+    window.undo_action.trigger()  # the revocation undone: the same decision is back
+    assert window.unit_table.item(row, 1).text() == "accept"
+    assert sample_project.log_problems() == []

@@ -35,7 +35,7 @@ def test_restore_from_the_window(qtbot, window, tricky_doc, monkeypatch) -> None
     dialog.restore_button.click()
     assert "Restored" in dialog.message.text()
     assert [a.label for a in window.session.annotations.values()] == ["claim"]
-    assert window.session.undo_stack.count() == 0  # history of a state that no longer exists is dropped
+    assert window.session.history.count() == 0  # history of a state that no longer exists is dropped
     assert any(b.reason == "before-restore" for b in backups.list_backups(window.project))
     select_text(window, "a disgrace")
     window.apply_label("opinion")  # editing goes on in the restored project
@@ -70,4 +70,4 @@ def test_window_arms_the_scheduler_when_an_edit_is_saved(window, tricky_doc) -> 
     window.apply_label("claim")
     assert window.backup_scheduler.dirty
     assert window.backup_scheduler.run() is not None and not window.backup_scheduler.dirty
-    assert window.backups_action.text() == "&Backups…"
+    assert window.menus.backups_action.text() == "&Backups…"

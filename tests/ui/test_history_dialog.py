@@ -3,7 +3,6 @@ document restored from the window."""
 
 from annotator.services import documents
 from annotator.ui.dialogs.history_dialog import HistoryDialog
-from annotator.ui.menus import _after_history_restore
 from tests.ui.conftest import select_text
 
 
@@ -15,7 +14,7 @@ def test_restore_a_deleted_annotation_from_the_history(qtbot, window, tricky_doc
     assert window.session.annotations == {}
     dialog = HistoryDialog(window.project, "alice", tricky_doc.uuid, window)
     qtbot.addWidget(dialog)
-    dialog.restored.connect(lambda uuid: _after_history_restore(window, uuid))
+    dialog.restored.connect(window.menus.after_history_restore)
     texts = [[dialog.changes.item(r, c).text() for c in range(5)] for r in range(dialog.changes.rowCount())]
     assert texts[0][1:4] == ["alice", "annotation", "deleted"] and "“taxes will rise”" in texts[0][4]
     assert "(can be restored)" in texts[0][4] and "(can be restored)" not in texts[1][4]
@@ -43,4 +42,4 @@ def test_restore_a_deleted_document_from_the_history(qtbot, window, tricky_doc) 
     assert dialog.message.text().startswith("Document restored with 1 annotation")
     assert dialog.deleted.rowCount() == 0
     assert documents.get_document(window.project, tricky_doc.uuid).text == tricky_doc.text
-    assert window.history_action.text() == "&History and deleted items…"
+    assert window.menus.history_action.text() == "&History and deleted items…"

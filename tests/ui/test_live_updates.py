@@ -48,7 +48,7 @@ def test_colleagues_marks_appear_change_and_go_without_touching_my_work(qtbot, t
     session = window.session
     mine = session.add("claim", None, span(doc, "taxes will rise", "alice").fragments[0])
     session.select(session.annotations[mine.uuid])
-    history = session.undo_stack.count()
+    history = session.history.count()
     bob = Annotating(bob_project, "bob")
     theirs = span(doc, "a disgrace", "bob", "opinion")
     bob.create(theirs)
@@ -59,8 +59,8 @@ def test_colleagues_marks_appear_change_and_go_without_touching_my_work(qtbot, t
     bob.delete(theirs.uuid)
     qtbot.waitUntil(lambda: theirs.uuid not in session.annotations, timeout=2500)
     assert session.current is not None and session.current.uuid == mine.uuid  # selection kept
-    assert session.undo_stack.count() == history  # nothing entered my history
-    session.undo_stack.undo()  # and my undo still works: my annotation goes
+    assert session.history.count() == history  # nothing entered my history
+    session.history.undo()  # and my undo still works: my annotation goes
     assert mine.uuid not in session.annotations
 
 

@@ -45,19 +45,21 @@ def test_locked_database_edit_is_kept_and_saved_by_the_retry(window, opened, war
         window.apply_label("claim")
         assert warnings and "locked by another program" in warnings[0] and "kept" in warnings[0]
         assert window.saved_label.text() == "Not saved"
-        assert window.pending_label.text() == "1 edit waiting to be saved" and window.pending_label.isVisible()
+        assert (
+            window.menus.pending_label.text() == "1 edit waiting to be saved" and window.menus.pending_label.isVisible()
+        )
         assert window.session.annotations == {}  # not shown as if it were saved
         select_text(window, "a disgrace")
         window.apply_label("opinion")  # the window keeps working: the next edit queues behind the first
         assert len(window.session.pending) == 2
-        assert window.pending_label.text() == "2 edits waiting to be saved"
+        assert window.menus.pending_label.text() == "2 edits waiting to be saved"
     finally:
         release()
     assert window.session.retry_pending() == 0
     assert sorted(a.label for a in window.session.annotations.values()) == ["claim", "opinion"]
     assert sorted(stored(window.project, opened)) == ["claim", "opinion"]
-    assert window.saved_label.text().startswith("Saved at") and not window.pending_label.isVisible()
-    window.session.undo_stack.undo()  # both edits entered the undo history once saved
+    assert window.saved_label.text().startswith("Saved at") and not window.menus.pending_label.isVisible()
+    window.session.history.undo()  # both edits entered the undo history once saved
     assert stored(window.project, opened) == ["claim"]
 
 
@@ -87,7 +89,7 @@ def test_full_disk_edit_is_not_shown_as_saved(window, opened, warnings) -> None:
         if window.session.pending:
             break
     assert window.session.pending, "the capped file never filled up"
-    assert "is full" in window.pending_label.toolTip()
+    assert "is full" in window.menus.pending_label.toolTip()
     assert window.saved_label.text().startswith("Not saved")
     shown = set(window.session.annotations)
     assert shown == {a.uuid for a in Annotating(window.project, "alice").annotations(opened.uuid)}
@@ -105,7 +107,7 @@ def test_undo_that_cannot_be_saved_is_kept(window, opened, warnings, monkeypatch
     monkeypatch.setattr("annotator.store.engine.BUSY_TIMEOUT_MS", 100)
     window.project.database.engine.dispose()
     release = lock(window.project.database.file_path)
-    window.session.undo_stack.undo()
+    window.session.history.undo()
     assert len(window.session.pending) == 1 and window.saved_label.text() == "Not saved"
     assert len(window.session.annotations) == 1  # the view still shows what the database holds
     release()
@@ -175,7 +177,7 @@ def test_a_server_that_goes_away_keeps_the_edit_and_saves_it_when_back(qtbot, pg
         window.apply_label("claim")
         assert warnings and "cannot reach the database server" in warnings[0] and "kept" in warnings[0]
         assert window.saved_label.text() == "Not saved" and window.session.annotations == {}
-        assert window.pending_label.text() == "1 edit waiting to be saved"
+        assert window.menus.pending_label.text() == "1 edit waiting to be saved"
     assert window.session.retry_pending() == 0
     assert stored(project, doc) == ["claim"] and window.saved_label.text().startswith("Saved at")
     window.close()

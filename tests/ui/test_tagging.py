@@ -31,7 +31,7 @@ def test_selection_snaps_to_words_and_trims_punctuation(qtbot, window, tricky_do
     qtbot.keyClick(window.reader.view, Qt.Key.Key_A)
     [ann] = stored(window, tricky_doc)
     assert ann.covered_texts(tricky_doc.text) == ["minister said that taxes"]
-    window.snap_action.setChecked(False)
+    window.menus.snap_action.setChecked(False)
     select_text(window, " rise by 5%.")
     qtbot.keyClick(window.reader.view, Qt.Key.Key_C)
     claim = [a for a in stored(window, tricky_doc) if a.label == "claim"][0]
@@ -184,7 +184,7 @@ def test_errors_are_shown_and_nothing_is_stored(qtbot, window, tricky_doc, monke
     select_text(window, "minister")
     qtbot.keyClick(window.reader.view, Qt.Key.Key_C)
     assert shown and "no document" in shown[0]
-    assert window.saved_label.text() == "Not saved" and window.session.undo_stack.count() == 0
+    assert window.saved_label.text() == "Not saved" and window.session.history.count() == 0
 
 
 def test_panel_shows_each_annotations_own_values_when_moving_between_annotations_of_one_label(

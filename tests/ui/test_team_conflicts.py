@@ -31,7 +31,7 @@ def test_an_edit_over_a_newer_version_is_refused_and_the_view_shows_it(window, t
     shown = window.session.annotations[mine.uuid]
     assert shown.note == "edited on the desktop" and shown.version == 2
     assert window.session.current is not None and window.session.current.note == "edited on the desktop"
-    assert window.session.undo_stack.count() == 1  # the refused edit is not in the history
+    assert window.session.history.count() == 1  # the refused edit is not in the history
     assert [a.note for a in elsewhere.annotations(tricky_doc.uuid)] == ["edited on the desktop"]
 
 
@@ -45,7 +45,7 @@ def test_an_undo_over_a_colleagues_change_is_refused_and_said(window, tricky_doc
     elsewhere = Annotating(colleague_machine, "alice")
     [seen] = elsewhere.annotations(tricky_doc.uuid)
     elsewhere.update(replace(seen, note="changed elsewhere"))
-    window.session.undo_stack.undo()  # would put the note back to "" over the other machine's change
+    window.session.history.undo()  # would put the note back to "" over the other machine's change
     assert len(shown) == 1 and "Undo Edit note was not saved" in shown[0] and "changed elsewhere" in shown[0]
     assert window.saved_label.text() == "Not saved"
     assert window.session.annotations[mine.uuid].note == "changed elsewhere"

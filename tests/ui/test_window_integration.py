@@ -10,9 +10,9 @@ from annotator.services import collections
 def test_review_menu_opens_compare_agreement_and_adjudication(qtbot, window) -> None:
     window.load_samples()
     window.navigator.step(1)
-    names = [a.text() for a in window.review_menu.actions() if a.text()]
+    names = [a.text() for a in window.menus.review_menu.actions() if a.text()]
     assert names[:3] == ["&Compare annotators…", "&Agreement report…", "A&djudicate (gold standard)…"]
-    for action in window.review_menu.actions()[:3]:
+    for action in window.menus.review_menu.actions()[:3]:
         action.trigger()
     kinds = sorted(type(w).__name__ for w in window.review_windows)
     assert kinds == ["AdjudicationWindow", "AgreementDialog", "CompareWindow"]

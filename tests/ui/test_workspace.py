@@ -96,10 +96,10 @@ def test_switching_annotator_shows_their_layer(qtbot, window) -> None:
     assert window.progress_label.text() == "bob · 0 of 5 done"
 
 
-def test_scheme_editor_adds_renames_and_recolours(qtbot, window, tricky_doc) -> None:
+def test_scheme_editor_adds_renames_and_recolours_and_the_window_undoes_it(qtbot, window, tricky_doc) -> None:
     select_text(window, "disgrace")
     qtbot.keyClick(window.reader.view, Qt.Key.Key_O)
-    editor = SchemeEditor(window.project, "alice", window)
+    editor = SchemeEditor(window.project, "alice", window, run=window.session.run)
     qtbot.addWidget(editor)
     item = editor.add_label()
     editor.name.setText("hedge")
@@ -114,13 +114,18 @@ def test_scheme_editor_adds_renames_and_recolours(qtbot, window, tricky_doc) -> 
     assert scheme.label("hedge").colour == "#123456" and scheme.label("hedge").shortcut == "H"
     assert not scheme.has_label("opinion") and scheme.has_label("evaluation")
     assert Annotating(window.project, "alice").annotations(tricky_doc.uuid)[0].label == "evaluation"
-    window.scheme_changed()
+    assert "hedge" in window.menus.label_actions  # the window followed the scheme's change record
     select_text(window, "Critics")
     qtbot.keyClick(window.reader.view, Qt.Key.Key_H)
     assert {a.label for a in Annotating(window.project, "alice").annotations(tricky_doc.uuid)} == {
         "evaluation",
         "hedge",
     }
+    window.menus.undo_action.trigger()  # the hedge annotation
+    assert window.menus.undo_action.text() == "&Undo Edit the scheme"
+    window.menus.undo_action.trigger()  # the scheme: opinion is back, with its annotation
+    assert window.project.scheme.has_label("opinion") and "hedge" not in window.menus.label_actions
+    assert Annotating(window.project, "alice").annotations(tricky_doc.uuid)[0].label == "opinion"
 
 
 def test_scheme_editor_refuses_clashing_shortcuts(qtbot, window, monkeypatch) -> None:
@@ -151,7 +156,7 @@ def test_zoom_and_layout_are_remembered(qtbot, project) -> None:
     qtbot.waitExposed(first)
     first.reader.view.setFocus()
     qtbot.keyClick(first.reader.view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
-    first.snap_action.setChecked(False)
+    first.menus.snap_action.setChecked(False)
     first.close()
     settings = Settings.load()
     assert (settings.zoom, settings.snap_to_words) == (1, False) and settings.window_state

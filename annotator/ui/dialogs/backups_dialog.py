@@ -178,7 +178,7 @@ def install(window, open_dialog: Callable[[], None] | None = None) -> BackupSche
 def after_restore(window) -> None:  # type: ignore[no-untyped-def]
     """The database changed under the window: forget edit history and waiting edits, reload what is shown."""
     session = window.session
-    session.undo_stack.clear()
+    session.history.clear()
     session.pending.clear()
     session.pending_changed.emit(0, "")
     window.refresh_documents()

@@ -1,7 +1,8 @@
 """Edit a document's metadata (title, outlet, author, date, language, source) and its collections.
 
-The text itself is never editable. The edit is a QUndoCommand (EditMetadata) so the window can undo it; entry
-point: edit_metadata(parent, project, uuid, actor, undo_stack=None) -> bool (True when something changed).
+The text itself is never editable. The edit is an undoable Edit (services/edits.EditMetadata), run through the
+window's editing model so Ctrl+Z undoes it; entry point: edit_metadata(parent, project, uuid, actor, run=None)
+-> bool (True when something changed).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.services import collections, documents
+from annotator.services.edits import EditMetadata
 from annotator.services.project import Project
+from annotator.services.undo import Edit
 
 EDITABLE = {
     "title": "Title",
@@ -39,46 +41,6 @@ EDITABLE = {
     "source": "Source (URL or file)",
 }
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.+\-Z]*)?)?)?$")
-
-
-class EditMetadata(QUndoCommand):
-    """Changes metadata fields and collection membership; undo puts the old values back."""
-
-    def __init__(
-        self,
-        project: Project,
-        uuid: str,
-        actor: str,
-        before: dict[str, str],
-        after: dict[str, str],
-        collections_before: set[str],
-        collections_after: set[str],
-        notify: Callable[[str], None] | None = None,
-    ):
-        super().__init__(f"Edit metadata of “{after.get('title') or before.get('title', '')}”")
-        self.project, self.uuid, self.actor, self.notify = project, uuid, actor, notify
-        self.before, self.after = before, after
-        self.collections_before, self.collections_after = collections_before, collections_after
-        self.applied = False  # set once the change is in the database, so pushing it does not apply it again
-
-    def _apply(self, values: dict[str, str], names: set[str]) -> None:
-        if values:
-            # what the user saw: before for the edit itself, after for its undo (a colleague's change is refused)
-            seen = self.before if values is self.after else self.after
-            documents.update_metadata(self.project, self.uuid, self.actor, expected=seen, **values)
-        if self.collections_before != self.collections_after:
-            collections.set_membership(self.project, self.uuid, names, self.actor)
-        if self.notify is not None:
-            self.notify(self.uuid)
-
-    def redo(self) -> None:
-        if self.applied:
-            self.applied = False
-            return
-        self._apply(self.after, self.collections_after)
-
-    def undo(self) -> None:
-        self._apply(self.before, self.collections_before)
 
 
 class MetadataDialog(QDialog):
@@ -178,15 +140,14 @@ class MetadataDialog(QDialog):
         items = (self.collections_list.item(i) for i in range(self.collections_list.count()))
         return {item.text() for item in items if item.checkState() == Qt.CheckState.Checked}
 
-    def command(self, notify: Callable[[str], None] | None = None) -> EditMetadata | None:
-        """The edit as an undoable command, or None when nothing changed."""
+    def edit(self) -> EditMetadata | None:
+        """The change as an undoable edit, or None when nothing changed."""
         before, after = self.changes()
         chosen = self.chosen_collections()
         if not after and chosen == self.original_collections:
             return None
-        return EditMetadata(
-            self.project, self.uuid, self.actor, before, after, self.original_collections, chosen, notify
-        )
+        members = (sorted(self.original_collections), sorted(chosen))
+        return EditMetadata(self.project, self.uuid, self.actor, (before, after), members)
 
 
 def edit_metadata(
@@ -194,21 +155,22 @@ def edit_metadata(
     project: Project,
     uuid: str,
     actor: str,
-    undo_stack: QUndoStack | None = None,
-    notify: Callable[[str], None] | None = None,
+    run: Callable[[Edit], object] | None = None,
 ) -> bool:
-    """Show the dialog; on OK apply the changes (through undo_stack when given). True when something changed."""
+    """Show the dialog; on OK apply the change (through run, the window's editing model, so that it can be
+    undone; directly without one). True when something changed."""
     dialog = MetadataDialog(project, uuid, actor, parent)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
-        command = dialog.command(notify)
-        if command is None:
+        edit = dialog.edit()
+        if edit is None:
             return False
-        command.redo()  # first, so that a change the database refused never enters the undo history
-        if undo_stack is not None:
-            command.applied = True
-            undo_stack.push(command)
+        (run or _apply)(edit)
         return True
     finally:
         dialog.deleteLater()
+
+
+def _apply(edit: Edit) -> object:
+    return edit.apply()

@@ -6,6 +6,7 @@ never reaches the database. Renames keep the label's rows, so existing annotatio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
@@ -32,8 +33,9 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.scheme import AttributeDef, AttributeKind, Label, Scheme, Scope, load_scheme_file, save_scheme_file
-from annotator.services import scheme as scheme_service
+from annotator.services.edits import EditScheme
 from annotator.services.project import Project
+from annotator.services.undo import Edit
 
 KEY = Qt.ItemDataRole.UserRole  # the item's (original name, original parent), or None for a new label
 
@@ -45,8 +47,16 @@ def swatch(colour: str) -> QIcon:
 
 
 class SchemeEditor(QDialog):
-    def __init__(self, project: Project, actor: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        project: Project,
+        actor: str,
+        parent: QWidget | None = None,
+        run: Callable[[Edit], object] | None = None,
+    ):
+        """run: the window's editing model, so that the saved scheme can be undone (without it, saved directly)."""
         super().__init__(parent)
+        self.run = run or (lambda edit: edit.apply())
         self.setWindowTitle("Annotation scheme")
         self.resize(900, 600)
         self.project, self.actor = project, actor
@@ -277,7 +287,7 @@ class SchemeEditor(QDialog):
     def accept(self) -> None:
         scheme, renames = self.scheme()
         try:
-            scheme_service.update_scheme(self.project, scheme, self.actor, renames, seen=self.opened_with)
+            self.run(EditScheme(self.project, self.actor, self.opened_with, scheme, renames))
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Scheme not saved", str(exc))
             return
