@@ -21,7 +21,7 @@ from annotator.formats.registry import ReadOptions
 from annotator.services import exporting, importing
 from annotator.services.project import Project
 from annotator.store import change_log
-from annotator.store.annotations import BULK_CACHE_KIB
+from annotator.store.annotation_imports import BULK_CACHE_KIB
 from benchmarks.registry import Measurement, figure
 
 DOCUMENTS = 10_000

@@ -18,7 +18,7 @@ from annotator.core.model import Annotation, Document, Relation, Status
 from annotator.formats.registry import DocumentBundle
 from annotator.services.project import Project
 from annotator.store import annotations, documents, relations, statuses
-from annotator.store.annotations import DocumentAnnotations
+from annotator.store.annotation_imports import DocumentAnnotations, insert_many
 
 
 def store_annotated(project: Project, session: Any, bundles: list[DocumentBundle], actor: str, report: Any) -> None:
@@ -74,7 +74,7 @@ def store_annotated(project: Project, session: Any, bundles: list[DocumentBundle
         groups.append(DocumentAnnotations(target, doc_ids[target], kept))
         stored = {a.uuid for a in kept}
         links += [(rel, target) for rel in bundle.relations if rel.source in stored or rel.target in stored]
-    ids, _ = annotations.insert_many(session, groups, project.label_ids(session), actor)
+    ids, _ = insert_many(session, groups, project.label_ids(session), actor)
     offered = sum(len(group.annotations) for group in groups)
     if len(ids) < offered:
         taken = {a.uuid for group in groups for a in group.annotations} - ids.keys()

@@ -18,7 +18,7 @@ from annotator.formats.registry import DocumentBundle, ReadOptions
 from annotator.services import bulk_storing, label_mapping
 from annotator.services.memory import cycle_collection_paused
 from annotator.services.project import Project
-from annotator.store import annotations, collections, documents
+from annotator.store import annotation_imports, collections, documents
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ class _Run:
             options.extra["notes"] = this_file.notes  # readers add what they fixed or left out
             with self.project.transaction() as session:
                 self.read(session, fmt, path, options, this_file, name)
-                annotations.bulk_writes_done(session)
+                annotation_imports.bulk_writes_done(session)
             self.report.merge(this_file)
         except _Cancelled:
             self.report.cancelled = True

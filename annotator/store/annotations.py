@@ -1,4 +1,5 @@
-"""Annotations with their fragments: the one encoder to rows, the one decoder back, and every write logged.
+"""Annotations with their fragments: the one encoder to rows, the one decoder back, and every write logged
+(the bulk path of an import, through the same encoder, is in annotation_imports.py).
 
 A single edit and an import of a million go through the same Encoder; the import only batches the statements
 (and on SQLite hands plain tuples to the driver). Reads go through one flat query (an annotation's fragments
@@ -23,7 +24,7 @@ from annotator.core.changes import Change
 from annotator.core.errors import ConflictError, NotFound
 from annotator.core.model import ORIGINS, Annotation, annotation_to_dict, stored_annotation, stored_fragment, utc_now
 from annotator.store import annotators, change_log
-from annotator.store.base import Base, Times, chunks, sqlite_text
+from annotator.store.base import Base, Times, chunks, look_up, present, sqlite_text
 from annotator.store.documents import DocumentRow
 from annotator.store.scheme import LabelKey, label_names
 
@@ -118,7 +119,7 @@ def insert_one(session: Session, ann: Annotation, document_id: int, labels: dict
     """Store ann (with its own version number: an undone deletion or a restore keeps it) and log it."""
     people = {ann.annotator: annotators.ensure(session, ann.annotator, actor)}
     row_id = session.scalar(_INSERT, dict(zip(COLUMNS, Encoder(labels, people).row(ann, document_id), strict=True)))
-    _insert_fragments(session, [(row_id, f.start, f.end) for f in ann.fragments])
+    insert_fragments(session, [(row_id, f.start, f.end) for f in ann.fragments])
     record = changes.created(changes.ANNOTATION, ann.uuid, ann.document, annotation_to_dict(ann), actor)
     return change_log.append(session, [record])[0]
 
@@ -148,7 +149,7 @@ def update(
     if stored.fragments != before.fragments:
         row_id = session.scalar(_ROW_ID, {"uuid": before.uuid})
         session.execute(delete(FragmentRow).where(FragmentRow.annotation_id == row_id))
-        _insert_fragments(session, [(row_id, f.start, f.end) for f in stored.fragments])
+        insert_fragments(session, [(row_id, f.start, f.end) for f in stored.fragments])
     record = changes.updated(
         changes.ANNOTATION, before.uuid, before.document, annotation_to_dict(before), annotation_to_dict(stored), actor
     )
@@ -171,110 +172,9 @@ def delete_many(session: Session, anns: list[Annotation], actor: str) -> list[Ch
     return change_log.append(session, gone)
 
 
-def _insert_fragments(session: Session, rows: list[tuple[int, int, int]]) -> None:
+def insert_fragments(session: Session, rows: list[tuple[int, int, int]]) -> None:
     if rows:
         session.execute(insert(FragmentRow), [{"annotation_id": a, "start": s, "end": e} for a, s, e in rows])
-
-
-# -- writing many (imports) -------------------------------------------------------------------------------------
-
-BULK_CACHE_KIB = 256 * 1024
-SQLITE_DEFAULT_CACHE_SIZE = -2000  # SQLite's own default: 2,000 KiB
-
-
-@dataclass
-class DocumentAnnotations:
-    """The annotations one document gains in an import (their document field names it already)."""
-
-    document: str  # uuid
-    document_id: int  # row id
-    annotations: list[Annotation]
-
-
-def insert_many(
-    session: Session, groups: list[DocumentAnnotations], labels: dict[LabelKey, int], actor: str
-) -> tuple[dict[str, int], list[Change]]:
-    """Insert annotations with their fragments, and log one record per document listing the annotations it
-    gained (the rows hold their content: a copy of each in the log was most of a large import's writes).
-    Returns uuid -> row id of those inserted, and the records. An annotation whose uuid is stored already is
-    left out (of a uuid repeated in groups, the first is kept), found by the insert itself."""
-    ordered = [(group.document_id, a) for group in groups for a in group.annotations]
-    if not ordered:
-        return {}, []
-    people = annotators.ids(session, {a.annotator for _, a in ordered}, actor)
-    if session.get_bind().dialect.name == "sqlite":
-        ids = _insert_sqlite(session, ordered, Encoder(labels, people, raw=True))
-    else:
-        ids = _insert_generic(session, ordered, Encoder(labels, people))
-    records = []
-    everything_stored = len(ids) == len(ordered)
-    for group in groups:
-        kept = group.annotations if everything_stored else [a for a in group.annotations if a.uuid in ids]
-        if kept:
-            after = {"annotations": [a.uuid for a in kept], "annotators": sorted({a.annotator for a in kept})}
-            records.append(changes.created(changes.IMPORT, group.document, group.document, after, actor))
-    return ids, change_log.append(session, records)
-
-
-def bulk_writes_done(session: Session) -> None:
-    """Give the connection back its usual page cache: it returns to the pool and would otherwise keep up to
-    BULK_CACHE_KIB of pages for the rest of the session."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql(f"PRAGMA cache_size = {SQLITE_DEFAULT_CACHE_SIZE}")
-
-
-def _insert_sqlite(session: Session, ordered: list[tuple[int, Annotation]], encoder: Encoder) -> dict[str, int]:
-    """Rows straight to the driver's executemany, with ids assigned here (the import's transaction holds
-    SQLite's write lock, so nobody else can take them)."""
-    session.flush()
-    connection = session.connection()
-    # a bigger page cache while the import writes (bulk_writes_done puts it back): a million annotations touch
-    # several indexes at random places, and SQLite's default 2 MB cache re-reads pages over and over
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-    first = (session.scalar(select(AnnotationRow.id).order_by(AnnotationRow.id.desc()).limit(1)) or 0) + 1
-    rows, fragments = [], []
-    append, add_fragment, encode = rows.append, fragments.append, encoder.row
-    for row_id, (document_id, ann) in enumerate(ordered, start=first):
-        append((row_id, *encode(ann, document_id)))
-        for f in ann.fragments:
-            add_fragment((row_id, f.start, f.end))
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(
-            f"INSERT OR IGNORE INTO annotations (id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * 12)})", rows
-        )
-        if cursor.rowcount == len(rows):  # executemany's rowcount: the rows inserted, of all its statements
-            ids = {row[1]: row[0] for row in rows}
-        else:  # the rows kept: those with our ids (a uuid already stored was ignored, its id unused)
-            ids = dict(cursor.execute("SELECT uuid, id FROM annotations WHERE id >= ?", (first,)).fetchall())
-            kept = set(ids.values())
-            fragments = [fragment for fragment in fragments if fragment[0] in kept]
-        cursor.executemany('INSERT INTO fragments (annotation_id, start, "end") VALUES (?, ?, ?)', fragments)
-    finally:
-        cursor.close()
-    return ids
-
-
-def _insert_generic(session: Session, ordered: list[tuple[int, Annotation]], encoder: Encoder) -> dict[str, int]:
-    """PostgreSQL: a uuid already stored (or repeated in this batch) is skipped, and RETURNING names the rows kept."""
-    from sqlalchemy.dialects import postgresql
-
-    statement = (
-        postgresql.insert(AnnotationRow.__table__)
-        .on_conflict_do_nothing(index_elements=["uuid"])
-        .returning(AnnotationRow.id, AnnotationRow.uuid)
-    )
-    values = [dict(zip(COLUMNS, encoder.row(ann, document_id), strict=True)) for document_id, ann in ordered]
-    ids: dict[str, int] = {}
-    for start in range(0, len(values), 500):
-        ids.update((uuid, row_id) for row_id, uuid in session.execute(statement, values[start : start + 500]))
-    fragments, done = [], set()
-    for _document_id, ann in ordered:
-        if ann.uuid in ids and ann.uuid not in done:  # of a repeated uuid, the first one was kept
-            done.add(ann.uuid)
-            fragments += [(ids[ann.uuid], f.start, f.end) for f in ann.fragments]
-    _insert_fragments(session, fragments)
-    return ids
 
 
 # -- reading: one query, one decoder ------------------------------------------------------------------------------
@@ -447,18 +347,11 @@ def of_document(
 
 
 def existing(session: Session, uuids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in chunks(uuids):
-        found.update(session.scalars(select(AnnotationRow.uuid).where(AnnotationRow.uuid.in_(chunk))))
-    return found
+    return present(session, AnnotationRow.uuid, uuids)
 
 
 def ids_of(session: Session, uuids: set[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for chunk in chunks(uuids):
-        query = select(AnnotationRow.uuid, AnnotationRow.id).where(AnnotationRow.uuid.in_(chunk))
-        found.update(session.execute(query).tuples().all())
-    return found
+    return look_up(session, AnnotationRow.uuid, AnnotationRow.id, uuids)
 
 
 def count(session: Session, where: Where) -> int:

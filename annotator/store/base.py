@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, select
+from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,6 +54,19 @@ def chunks(values: Iterable[str | int]) -> Iterator[list]:  # type: ignore[type-
     distinct: Sequence = list(dict.fromkeys(values))  # type: ignore[type-arg]
     for start in range(0, len(distinct), CHUNK):
         yield list(distinct[start : start + CHUNK])
+
+
+def look_up(session: Session, key: Any, value: Any, keys: Iterable[Any]) -> dict[Any, Any]:
+    """key column value -> value column value, for the rows whose key is one of keys (asked CHUNK at a time)."""
+    found: dict[Any, Any] = {}
+    for chunk in chunks(keys):
+        found.update(session.execute(select(key, value).where(key.in_(chunk))).tuples().all())
+    return found
+
+
+def present(session: Session, column: Any, values: Iterable[Any]) -> set[Any]:
+    """Which of values the column holds."""
+    return set(look_up(session, column, column, values))
 
 
 class Times:

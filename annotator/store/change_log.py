@@ -33,17 +33,11 @@ class ChangeRow(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-def encode(change: Change) -> dict[str, Any]:
-    return {
-        "at": change.at,
-        "actor": change.actor,
-        "entity": change.entity,
-        "entity_uuid": change.key,
-        "action": change.action,
-        "document_uuid": change.document,
-        "before": change.before,
-        "after": change.after,
-    }
+_COLUMNS = ("at", "actor", "entity", "entity_uuid", "action", "document_uuid", "before", "after")
+
+
+def encode(c: Change) -> dict[str, Any]:
+    return dict(zip(_COLUMNS, (c.at, c.actor, c.entity, c.key, c.action, c.document, c.before, c.after), strict=True))
 
 
 def decode(row: ChangeRow) -> Change:

@@ -19,7 +19,7 @@ from annotator.core.changes import Change
 from annotator.core.errors import ConflictError, NotFound
 from annotator.core.model import Document, document_to_dict
 from annotator.store import change_log
-from annotator.store.base import Base, chunks
+from annotator.store.base import Base, chunks, look_up
 
 METADATA_FIELDS = ("title", "outlet", "author", "published", "language", "source")
 
@@ -44,62 +44,25 @@ class DocumentRow(Base):
     version: Mapped[int] = mapped_column(default=1)  # raised by every metadata change: concurrent edits clash
 
 
-def encode(doc: Document) -> dict[str, Any]:
-    return {
-        "uuid": doc.uuid,
-        "sha256": doc.sha256,
-        "title": doc.title,
-        "text": doc.text,
-        "length": len(doc.text),
-        "encoding": doc.encoding,
-        "newline": doc.newline,
-        "source": doc.source,
-        "outlet": doc.outlet,
-        "author": doc.author,
-        "published": doc.published,
-        "language": doc.language,
-        "meta": dict(doc.metadata),
-        "created": doc.created,
-        "version": 1,
-    }
-
-
-_COLUMNS = (
-    DocumentRow.id,
-    DocumentRow.text,
-    DocumentRow.title,
-    DocumentRow.uuid,
-    DocumentRow.sha256,
-    DocumentRow.encoding,
-    DocumentRow.newline,
-    DocumentRow.source,
-    DocumentRow.outlet,
-    DocumentRow.author,
-    DocumentRow.published,
-    DocumentRow.language,
-    DocumentRow.meta,
-    DocumentRow.created,
+# the fields a Document and its row share under one name (and a row's column order when read)
+_SAME = (
+    *("uuid", "sha256", "title", "text", "encoding", "newline"),
+    *("source", "outlet", "author", "published", "language"),
 )
+
+
+def encode(doc: Document) -> dict[str, Any]:
+    same = {name: getattr(doc, name) for name in _SAME}
+    return {**same, "length": len(doc.text), "meta": dict(doc.metadata), "created": doc.created, "version": 1}
+
+
+_COLUMNS = (DocumentRow.id, *(getattr(DocumentRow, name) for name in _SAME), DocumentRow.meta, DocumentRow.created)
 
 
 def decode(row: Any) -> tuple[int, Document]:
     """A row of _COLUMNS as (row id, Document)."""
-    row_id, text, title, uuid, sha, encoding, newline, source, outlet, author, published, language, meta, at = row
-    doc = Document(
-        text=text,
-        title=title,
-        uuid=uuid,
-        sha256=sha,
-        encoding=encoding,
-        newline=newline,
-        source=source,
-        outlet=outlet,
-        author=author,
-        published=published,
-        language=language,
-        metadata=dict(meta or {}),
-        created=at,
-    )
+    row_id, *same, meta, created = row
+    doc = Document(**dict(zip(_SAME, same, strict=True)), metadata=dict(meta or {}), created=created)
     return row_id, doc
 
 
@@ -188,21 +151,7 @@ def length(session: Session, uuid: str) -> int:
 
 def ids(session: Session, uuids: list[str]) -> dict[str, int]:
     """uuid -> row id of the stored ones."""
-    found: dict[str, int] = {}
-    for chunk in chunks(uuids):
-        found.update(
-            session.execute(select(DocumentRow.uuid, DocumentRow.id).where(DocumentRow.uuid.in_(chunk))).tuples().all()
-        )
-    return found
-
-
-def uuids(session: Session, row_ids: list[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for chunk in chunks(row_ids):
-        found.update(
-            session.execute(select(DocumentRow.id, DocumentRow.uuid).where(DocumentRow.id.in_(chunk))).tuples().all()
-        )
-    return found
+    return look_up(session, DocumentRow.uuid, DocumentRow.id, uuids)
 
 
 def by_hash(session: Session, hashes: list[str]) -> dict[str, tuple[str, str]]:

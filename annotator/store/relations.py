@@ -16,7 +16,7 @@ from annotator.core.errors import NotFound
 from annotator.core.model import Relation, relation_to_dict
 from annotator.store import annotations, annotators, change_log
 from annotator.store.annotations import AnnotationRow
-from annotator.store.base import Base, chunks
+from annotator.store.base import Base, chunks, present
 from annotator.store.documents import DocumentRow
 
 
@@ -137,7 +137,4 @@ def exists(session: Session, uuid: str) -> bool:
 
 
 def existing(session: Session, uuids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in chunks(uuids):
-        found.update(session.scalars(select(RelationRow.uuid).where(RelationRow.uuid.in_(chunk))))
-    return found
+    return present(session, RelationRow.uuid, uuids)
