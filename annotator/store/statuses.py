@@ -102,6 +102,7 @@ _NAMED = (
     select(DocumentRow.uuid, AnnotatorRow.name, StatusRow.status)
     .join(DocumentRow, DocumentRow.id == StatusRow.document_id)
     .join(AnnotatorRow, AnnotatorRow.id == StatusRow.annotator_id)
+    .order_by(StatusRow.document_id, AnnotatorRow.name)  # exports list them the same way every time
 )
 
 

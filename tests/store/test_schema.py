@@ -94,3 +94,17 @@ def test_backup_is_a_verified_copy(tmp_path, sample_project) -> None:
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 71
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_a_database_written_by_an_earlier_version_round_trips_through_native_jsonl(fixture: Path, tmp_path) -> None:
+    from annotator.services import exporting, importing
+
+    copy = tmp_path / fixture.name
+    shutil.copy(fixture, copy)
+    exporting.export(Project.open(copy), "jsonl", tmp_path / "before.jsonl")
+    fresh = Project.open(tmp_path / "fresh.sqlite")
+    assert not importing.import_paths(fresh, [tmp_path / "before.jsonl"], "loader", "jsonl").failed
+    exporting.export(fresh, "jsonl", tmp_path / "after.jsonl")
+    before = (tmp_path / "before.jsonl").read_bytes()
+    assert before.count(b"\n") == 5 and (tmp_path / "after.jsonl").read_bytes() == before
