@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from annotator.core.errors import InputError
+from annotator.core.ranges import Ranges, normalised
 from annotator.core.text import sha256_of
 
 AttributeValue = str | bool | int | float | None
@@ -69,10 +70,14 @@ class Document:
     language: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
     created: datetime = field(default_factory=utc_now)
+    # page furniture around the article (navigation, captions, "Subscribe"): ranges of the text marked, never cut
+    boilerplate: Ranges = ()
 
     def __post_init__(self) -> None:
         if not self.sha256:
             object.__setattr__(self, "sha256", sha256_of(self.text))
+        if self.boilerplate:
+            object.__setattr__(self, "boilerplate", normalised(self.boilerplate, len(self.text)))
 
 
 @dataclass(frozen=True, order=True)
@@ -286,6 +291,7 @@ def document_to_dict(doc: Document, with_text: bool = True) -> dict[str, Any]:
         "metadata": dict(doc.metadata),
         "created": doc.created.isoformat(),
         "length": len(doc.text),
+        "boilerplate": [list(pair) for pair in doc.boilerplate],
     }
     if with_text:
         data["text"] = doc.text
@@ -308,4 +314,5 @@ def document_from_dict(data: dict[str, Any]) -> Document:
         language=data.get("language", ""),
         metadata=dict(data.get("metadata") or {}),
         created=datetime.fromisoformat(data["created"]),
+        boilerplate=tuple(tuple(pair) for pair in data.get("boilerplate") or ()),
     )

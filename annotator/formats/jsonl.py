@@ -51,6 +51,7 @@ def bundle_to_json(bundle: DocumentBundle) -> dict[str, Any]:
         "language": doc.language,
         "metadata": doc.metadata,
         "created": doc.created.isoformat(),
+        "boilerplate": [list(pair) for pair in doc.boilerplate],
         "annotations": [
             {
                 "id": a.uuid,
@@ -90,6 +91,17 @@ def _time(value: Any) -> datetime:
 _parse_time = lru_cache(maxsize=4096)(datetime.fromisoformat)
 
 
+def _ranges(value: Any) -> tuple[tuple[int, int], ...]:
+    """The boilerplate ranges as [[start, end], ...] (code points); checked against the text by Document."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(type(v) is int for v in pair) for pair in value
+    ):
+        raise InputError("'boilerplate' must be a list of [start, end] pairs of whole numbers")
+    return tuple((start, end) for start, end in value)
+
+
 def _id(value: Any) -> str:
     """An id as stored: ids are at most 36 characters (a UUID) in the database, which PostgreSQL enforces; a
     longer id from another tool becomes a UUID derived from it, the same on every import and for every reference."""
@@ -117,6 +129,7 @@ def bundle_from_json(data: Any, options: ReadOptions) -> DocumentBundle:
             language=str(data.get("language", "")),
             metadata=dict(data.get("metadata") or {}),
             created=_time(data.get("created")),
+            boilerplate=_ranges(data.get("boilerplate")),
         )
         if data.get("sha256") and data["sha256"] != doc.sha256:
             raise InputError(f"the sha256 given for document {doc.uuid} does not match its text")
@@ -237,6 +250,7 @@ def _record(bundle: DocumentBundle) -> dict[str, Any]:
         "language": doc.language,
         "metadata": doc.metadata,
         "created": doc.created,
+        "boilerplate": [list(pair) for pair in doc.boilerplate],
         "annotations": annotations,
         "relations": [
             {

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from annotator.core.changes import Change
 from annotator.core.errors import ConflictError
 from annotator.core.model import Document, DocumentSummary
+from annotator.core.ranges import Ranges, normalised
 from annotator.services.project import Project
 from annotator.store import (
     adjudications,
@@ -83,7 +84,27 @@ def update_metadata(
             raise ConflictError(
                 f"someone changed this document since you opened it ({now}); nothing was overwritten", current=before
             )
-        return [documents.update_metadata(session, before, version, values, actor)]
+        return [documents.update(session, before, version, replace(before, **values), actor)]
+
+
+def set_boilerplate(
+    project: Project, uuid: str, ranges: Ranges, actor: str, expected: Ranges | None = None
+) -> list[Change]:
+    """Mark exactly these ranges of the document as boilerplate (page furniture: shown greyed, left out of
+    counts, exports' context and agreement); the text never changes. expected: the ranges the user saw, so a
+    colleague's change in between is refused (ConflictError), not overwritten."""
+    with project.transaction() as session:
+        before, version = documents.get_versioned(session, uuid)
+        if expected is not None and before.boilerplate != expected:
+            raise ConflictError(
+                "someone changed which parts of this document are boilerplate since you opened it; nothing was "
+                "overwritten",
+                current=before,
+            )
+        after = replace(before, boilerplate=normalised(ranges, len(before.text)))
+        if after.boilerplate == before.boilerplate:
+            return []
+        return [documents.update(session, before, version, after, actor)]
 
 
 def delete_document(project: Project, uuid: str, actor: str) -> list[Change]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import replace
 
-from annotator.core import changes
+from annotator.core import changes, ranges
 from annotator.core.changes import Change
 from annotator.core.errors import AnnotatorError, ConflictError, StoreError
 from annotator.core.model import (
@@ -206,6 +206,19 @@ class DocumentEditor:
         assert self.document is not None
         self.run(edits.DeleteRelation(self.service, rel, self.document.uuid))
 
+    def mark_boilerplate(self, fragment: Fragment, furniture: bool = True) -> None:
+        """Mark a stretch of the text as page furniture (or, furniture False, as article text again)."""
+        assert self.document is not None
+        before = self.document.boilerplate
+        change = ranges.added if furniture else ranges.removed
+        after = change(before, fragment.start, fragment.end)
+        if after != before:
+            what = "Mark as boilerplate" if furniture else "Mark as article text"
+            self.run(edits.SetBoilerplate(self.project, self.document.uuid, self.annotator, before, after, what))
+
+    def in_boilerplate(self, fragment: Fragment) -> bool:
+        return self.document is not None and ranges.overlaps(self.document.boilerplate, fragment.start, fragment.end)
+
     def set_status(self, status: Status) -> None:
         assert self.document is not None
         if status is not self.status:
@@ -319,6 +332,10 @@ class DocumentEditor:
             elif r.entity == changes.STATUS and r.key == f"{doc}/{self.annotator}" and r.after:
                 self.status = Status(r.after["status"])
                 self.observer.status_changed(self.status)
+            elif r.entity == changes.DOCUMENT and r.action == changes.UPDATE and r.after and self.document:
+                fields = {f: r.after[f] for f in documents.METADATA_FIELDS if f in r.after}
+                marked = tuple((start, end) for start, end in r.after.get("boilerplate", ()))
+                self.document = replace(self.document, **fields, boilerplate=marked)
         if relations_changed:
             self.observer.relations_changed()
         self.observer.records_applied(records)

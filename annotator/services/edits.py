@@ -12,6 +12,7 @@ from typing import Any
 from annotator.core import changes
 from annotator.core.changes import Change
 from annotator.core.model import Annotation, Relation, Status, annotation_from_dict, relation_from_dict
+from annotator.core.ranges import Ranges
 from annotator.core.scheme import Scheme
 from annotator.services import collections, documents, scheme
 from annotator.services.adjudication import Adjudication
@@ -153,6 +154,21 @@ class EditMetadata(Edit):
 
     def revert(self) -> list[Change]:
         return self._write(1, 0)
+
+
+class SetBoilerplate(Edit):
+    """Which ranges of a document are page furniture: the whole set before and after (each direction checks the
+    set the user saw, so a colleague's change in between is refused, not overwritten)."""
+
+    def __init__(self, project: Project, document: str, actor: str, before: Ranges, after: Ranges, text: str):
+        self.project, self.document, self.actor = project, document, actor
+        self.before, self.after, self.text = before, after, text
+
+    def apply(self) -> list[Change]:
+        return documents.set_boilerplate(self.project, self.document, self.after, self.actor, expected=self.before)
+
+    def revert(self) -> list[Change]:
+        return documents.set_boilerplate(self.project, self.document, self.before, self.actor, expected=self.after)
 
 
 # -- the scheme -----------------------------------------------------------------------------------------------

@@ -6,12 +6,13 @@ document's JSON form in the change log (core.model.document_to_dict); every writ
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, bindparam, func, insert, select, update
+from sqlalchemy import JSON, String, Text, bindparam, func, insert, select
 from sqlalchemy import delete as delete_rows
+from sqlalchemy import text as sql_text
+from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from annotator.core import changes
@@ -42,6 +43,9 @@ class DocumentRow(Base):
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)  # raised by every metadata change: concurrent edits clash
+    boilerplate: Mapped[list[Any]] = mapped_column(
+        JSON, default=list, server_default=sql_text("'[]'")
+    )  # [[start, end]]
 
 
 # the fields a Document and its row share under one name (and a row's column order when read)
@@ -53,17 +57,31 @@ _SAME = (
 
 def encode(doc: Document) -> dict[str, Any]:
     same = {name: getattr(doc, name) for name in _SAME}
-    return {**same, "length": len(doc.text), "meta": dict(doc.metadata), "created": doc.created, "version": 1}
+    extra = {"meta": dict(doc.metadata), "created": doc.created, "boilerplate": _ranges_out(doc.boilerplate)}
+    return {**same, **extra, "length": len(doc.text), "version": 1}
 
 
-_COLUMNS = (DocumentRow.id, *(getattr(DocumentRow, name) for name in _SAME), DocumentRow.meta, DocumentRow.created)
+_COLUMNS = (
+    DocumentRow.id,
+    *(getattr(DocumentRow, name) for name in _SAME),
+    DocumentRow.meta,
+    DocumentRow.created,
+    DocumentRow.boilerplate,
+)
 
 
 def decode(row: Any) -> tuple[int, Document]:
     """A row of _COLUMNS as (row id, Document)."""
-    row_id, *same, meta, created = row
-    doc = Document(**dict(zip(_SAME, same, strict=True)), metadata=dict(meta or {}), created=created)
+    row_id, *same, meta, created, boilerplate = row
+    ranges = tuple((start, end) for start, end in boilerplate or ())
+    doc = Document(
+        **dict(zip(_SAME, same, strict=True)), metadata=dict(meta or {}), created=created, boilerplate=ranges
+    )
     return row_id, doc
+
+
+def _ranges_out(ranges: tuple[tuple[int, int], ...]) -> list[list[int]]:
+    return [list(pair) for pair in ranges]
 
 
 # -- writing ------------------------------------------------------------------------------------------------
@@ -79,20 +97,21 @@ def insert_many(session: Session, docs: list[Document], actor: str) -> list[Chan
     )
 
 
-def update_metadata(session: Session, before: Document, version: int, values: dict[str, str], actor: str) -> Change:
-    """Change metadata fields of the document read as (before, version) by get_versioned; ConflictError if it
-    changed since it was read."""
-    unknown = set(values) - set(METADATA_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable metadata: {', '.join(sorted(unknown))}")
+def update(session: Session, before: Document, version: int, after: Document, actor: str) -> Change:
+    """Write what differs between before (read with its version by get_versioned) and after: metadata fields
+    and boilerplate ranges, never the text. ConflictError if the row changed since it was read."""
+    if after.text != before.text or after.uuid != before.uuid:
+        raise ValueError("a document's text never changes")
+    values: dict[str, Any] = {f: getattr(after, f) for f in METADATA_FIELDS if getattr(after, f) != getattr(before, f)}
+    if after.boilerplate != before.boilerplate:
+        values["boilerplate"] = _ranges_out(after.boilerplate)
     result = session.execute(
-        update(DocumentRow)
+        update_rows(DocumentRow)
         .where(DocumentRow.uuid == before.uuid, DocumentRow.version == version)
         .values(**values, version=version + 1)
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise ConflictError("someone else changed this record since it was read; nothing was overwritten")
-    after = replace(before, **values)
     record = changes.updated(
         changes.DOCUMENT,
         before.uuid,
@@ -126,7 +145,7 @@ def get(session: Session, uuid: str) -> Document:
 
 
 def get_versioned(session: Session, uuid: str) -> tuple[Document, int]:
-    """The document with its version (what update_metadata checks nobody changed since)."""
+    """The document with its version (what update checks nobody changed since)."""
     row = session.execute(select(*_COLUMNS, DocumentRow.version).where(DocumentRow.uuid == uuid)).first()
     if row is None:
         raise NotFound(f"no document {uuid}")

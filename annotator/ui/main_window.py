@@ -145,6 +145,8 @@ class MainWindow(QMainWindow):
             self.session.set_document_label(label, subtype)
             return
         fragment = self.reader.selection_fragment()
+        if fragment is not None and self.session.in_boilerplate(fragment) and not self._annotate_furniture():
+            return
         try:
             if fragment is not None:
                 self.session.add(label, subtype, fragment)
@@ -153,6 +155,34 @@ class MainWindow(QMainWindow):
                 self.session.relabel(self.session.current, label)
             else:
                 self.statusBar().showMessage("Select some text first", 4000)
+        except AnnotatorError as exc:
+            self._not_saved(exc)
+
+    def _annotate_furniture(self) -> bool:
+        """The selection lies in page furniture, which counts, exports and agreement leave out: say so, and annotate
+        only if the user means it."""
+        answer = QMessageBox.question(
+            self,
+            "Annotate page furniture?",
+            "This passage is marked as boilerplate (page furniture such as navigation, captions or sign-up "
+            "prompts), which word counts, exports and agreement leave out.\n\nAnnotate it anyway? (Or mark it as "
+            "article text first: Document › Mark selection as article text.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self.statusBar().showMessage("Not annotated: the selection is marked as boilerplate", 6000)
+            return False
+        return True
+
+    def mark_boilerplate(self, furniture: bool) -> None:
+        """Mark the selection as page furniture, or (furniture False) as article text again; undoable."""
+        fragment = self.reader.selection_fragment() if self.session.document is not None else None
+        if fragment is None:
+            self.statusBar().showMessage("Select some text first", 4000)
+            return
+        try:
+            self.session.mark_boilerplate(fragment, furniture)
         except AnnotatorError as exc:
             self._not_saved(exc)
 

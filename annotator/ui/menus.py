@@ -37,6 +37,7 @@ class EditorWindow(Protocol):
     def after_import(self, report: Any) -> None: ...
     def refresh_documents(self) -> None: ...
     def switch_annotator(self, name: str) -> None: ...
+    def mark_boilerplate(self, furniture: bool) -> None: ...
     def show_colleagues(self, names: list[str]) -> None: ...
 
 
@@ -122,6 +123,14 @@ class WindowMenus:
         self.add(menu, "Mark &in progress", partial(self.set_status, Status.IN_PROGRESS), "Ctrl+Shift+P")
         self.add(menu, "Mark &done", partial(self.set_status, Status.DONE), "Ctrl+Shift+D")
         self.add(menu, "Mark &not started", partial(self.set_status, Status.NOT_STARTED))
+        menu.addSeparator()
+        self.boilerplate_action = self.add(
+            menu, "Mark selection as &boilerplate", lambda: self.owner.mark_boilerplate(True), "Ctrl+Shift+B"
+        )
+        self.article_text_action = self.add(
+            menu, "Mark selection as article &text", lambda: self.owner.mark_boilerplate(False)
+        )
+        self.owner.reader.context_actions = [self.boilerplate_action, self.article_text_action]
         menu.addSeparator()
         self.history_action = self.add(menu, "&History and deleted items…", self.show_history)
         self.add(menu, "Edit &metadata…", self.edit_metadata, "Ctrl+M")

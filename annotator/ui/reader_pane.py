@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QTextDocument
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from annotator.core.model import Annotation, Fragment
 from annotator.ui.annotation_session import AnnotationSession
@@ -41,6 +41,9 @@ class ReaderPane(QWidget):
 
         close.clicked.connect(self.close_find)
         self.find_box.returnPressed.connect(lambda: self.find_next(backwards=False))
+        self.context_actions: list[QAction] = []  # added to the view's own context menu (the window's)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_context_menu_requested)
         self.view.hovered.connect(self._on_view_hovered)
         self.view.clicked.connect(self._on_view_clicked)
         session.document_opened.connect(self._on_document_opened)
@@ -48,6 +51,18 @@ class ReaderPane(QWidget):
         session.annotation_removed.connect(self._on_annotation_removed)
         session.current_changed.connect(lambda _a: self._outline())
         session.relations_changed.connect(self._outline)
+
+    def context_menu(self) -> QMenu:
+        menu = self.view.createStandardContextMenu()
+        if self.context_actions:
+            menu.addSeparator()
+            menu.addActions(self.context_actions)
+        return menu
+
+    def _on_context_menu_requested(self, point: QPoint) -> None:
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.view.viewport().mapToGlobal(point))
 
     # -- showing --------------------------------------------------------------------------------------
 

@@ -51,13 +51,14 @@ def test_every_released_schema_upgrades_with_its_data(fixture: Path, tmp_path) -
 
 def test_an_older_schema_is_backed_up_before_upgrading(tmp_path) -> None:
     path = tmp_path / "old.sqlite"
-    Database.open(path).close()
-    with sqlite3.connect(path) as conn:  # pretend the file is from before the first migration was applied
-        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    shutil.copy(FIXTURES[0], path)  # the first released schema
     backups = tmp_path / "backups"
     Database.open(path, backup_dir=backups).close()
-    if schema.head_revision() != "0001":
-        assert len(list(backups.glob("*.sqlite"))) == 1
+    [backup] = backups.glob("*.sqlite")
+    assert "before-upgrade-0001" in backup.name
+    with sqlite3.connect(backup) as conn:  # the backup is the file as it was, annotations and all
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT count(*) FROM annotations").fetchone() == (71,)
 
 
 def test_a_newer_schema_is_refused_and_left_untouched(tmp_path) -> None:
@@ -108,3 +109,21 @@ def test_a_database_written_by_an_earlier_version_round_trips_through_native_jso
     exporting.export(fresh, "jsonl", tmp_path / "after.jsonl")
     before = (tmp_path / "before.jsonl").read_bytes()
     assert before.count(b"\n") == 5 and (tmp_path / "after.jsonl").read_bytes() == before
+
+
+@pytest.mark.postgres
+def test_migrations_build_exactly_the_tables_of_the_code_on_postgresql() -> None:
+    from tests import pg
+
+    if reason := pg.unavailable_reason():
+        pytest.skip(reason)
+    name = pg.unique_name("annotator_migrate")
+    db = Database(pg.create_database(name))
+    try:
+        schema._run(lambda config: schema.command.upgrade(config, "head"), db.engine)
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert diff == []
+    finally:
+        db.close()
+        pg.drop_database(name)
