@@ -51,6 +51,11 @@ def overlaps(ranges: Ranges, start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in ranges)
 
 
+def within(ranges: Ranges, start: int, end: int) -> bool:
+    """Whether [start, end) lies wholly inside the ranges (they are merged, so inside one of them)."""
+    return any(s <= start and end <= e for s, e in ranges)
+
+
 def complement(ranges: Ranges, length: int) -> Ranges:
     """The stretches of a text of this length that the ranges leave out."""
     gaps, at = [], 0

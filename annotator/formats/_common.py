@@ -131,11 +131,15 @@ _PUNCTUATION_END = re.compile(r"[.!?…][\"'”’)\]]*(\s+)")
 class Sentences:
     """Sentence breaks of one text, found once, so the sentence around each of many spans is a lookup."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, boilerplate: tuple[tuple[int, int], ...] = ()):
+        """boilerplate: ranges of page furniture, which break sentences: a span's context never reaches into it."""
         self.text = text
         matches = list((_SENTENCE_END if "\n" in text else _PUNCTUATION_END).finditer(text))
         self._break_starts = [m.start(m.lastindex or 0) for m in matches]
         self._break_ends = [m.end(m.lastindex or 0) for m in matches]
+        if boilerplate:
+            self._break_starts = sorted(self._break_starts + [start for start, _ in boilerplate])
+            self._break_ends = sorted(self._break_ends + [end for _, end in boilerplate])
 
     def around(self, start: int, end: int) -> str:
         """The sentence(s) holding text[start:end]: from the last break before it to the next break after it."""

@@ -64,7 +64,7 @@ def write_csv(bundles: Iterable[DocumentBundle], path: Path, options: WriteOptio
         for bundle in bundles:
             doc = bundle.document
             text = doc.text
-            sentences = Sentences(text) if bundle.annotations else None
+            sentences = Sentences(text, doc.boilerplate) if bundle.annotations else None
             metadata = json.dumps(doc.metadata, ensure_ascii=False) if doc.metadata else ""
             doc_cells = [doc.uuid, doc.title, doc.outlet, doc.author, doc.published, doc.language, doc.source, metadata]
             for ann in bundle.annotations:
@@ -152,7 +152,7 @@ def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Pat
                 continue
             text = doc.text
             plain = not _needs_quotes(text)  # then neither a covered text nor a sentence needs quotes
-            around = Sentences(text).around
+            around = Sentences(text, doc.boilerplate).around
             lines, checked = [], []
             for start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified in annotations:
                 if spans is None:  # one fragment: start and -end
@@ -190,7 +190,7 @@ def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Pat
 def _rows(doc: Any, annotations: list[Any], attributes: list[str], known: set[str]) -> list[list[Any]]:
     """A document's rows as cells for csv.writer, for one whose ids, names or labels need quoting."""
     text = doc.text
-    sentences = Sentences(text)
+    sentences = Sentences(text, doc.boilerplate)
     doc_cells = _document_cells(doc)
     rows = []
     for start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified in annotations:

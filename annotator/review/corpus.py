@@ -3,6 +3,8 @@
 A `Corpus` is built once from plain documents and annotations (the service layer loads them) and gives the
 measures numpy arrays in one shared coordinate system: document d occupies [doc_starts[d], doc_ends[d]) of a
 continuum, and every span and token is shifted there. Documents keep their order; nothing crosses a boundary.
+A document's boilerplate (page furniture) is not part of the continuum: its characters are squeezed out, and
+tokens and fragment parts inside it are left out, as if the article text stood alone.
 
 Who "coded" a document matters for missing data: an annotator who never opened a document did not say
 "nothing here", so their codes there are missing, not empty. The service decides (any annotation, or a status
@@ -30,6 +32,33 @@ class ReviewDocument:
     annotations: tuple[Annotation, ...] = ()
     coded_by: frozenset[str] = field(default_factory=frozenset)
     title: str = ""
+    boilerplate: tuple[tuple[int, int], ...] = ()  # ranges of page furniture, left out of every measure
+
+    @cached_property
+    def squeeze(self) -> Squeeze:
+        return Squeeze(self.boilerplate)
+
+    @property
+    def article_length(self) -> int:
+        return len(self.text) - sum(end - start for start, end in self.boilerplate)
+
+
+class Squeeze:
+    """Text offsets to offsets in the article text alone (boilerplate squeezed out): a position inside a range
+    goes to where the range was."""
+
+    def __init__(self, ranges: tuple[tuple[int, int], ...]):
+        self.starts = np.array([s for s, _ in ranges], dtype=np.int64)
+        self.ends = np.array([e for _, e in ranges], dtype=np.int64)
+        self.removed = np.cumsum(self.ends - self.starts)
+
+    def __call__(self, positions: np.ndarray) -> np.ndarray:
+        if not len(self.starts):
+            return positions
+        k = np.searchsorted(self.starts, positions, side="right") - 1  # the last range starting at or before
+        inside = np.where(k >= 0, np.minimum(positions, self.ends[np.maximum(k, 0)]) - self.starts[np.maximum(k, 0)], 0)
+        before = np.where(k >= 1, self.removed[np.maximum(k - 1, 0)], 0)
+        return positions - before - np.where(k >= 0, inside, 0)
 
 
 def category(ann: Annotation, use_subtypes: bool = False) -> str:
@@ -56,9 +85,11 @@ class Corpus:
         self.documents = list(documents)
         self.annotators = list(annotators)
         self.use_subtypes = use_subtypes
-        lengths = np.array([len(d.text) for d in self.documents], dtype=np.int64)
+        lengths = np.array([d.article_length for d in self.documents], dtype=np.int64)
         self.doc_ends = np.cumsum(lengths)
         self.doc_starts = self.doc_ends - lengths
+        raw = np.array([len(d.text) for d in self.documents], dtype=np.int64)
+        self.text_starts = np.cumsum(raw) - raw  # where each whole text would start, boilerplate and all: for keys
         index = {a: i for i, a in enumerate(self.annotators)}
         self.coded = np.zeros((len(self.documents), len(self.annotators)), dtype=bool)
         for d, doc in enumerate(self.documents):
@@ -102,7 +133,17 @@ class Corpus:
             return {}
         array = np.asarray(flat, dtype=np.int64)
         span = array[:, 2]
-        shift = self.doc_starts[self.span_arrays["doc"][span]]
+        docs = self.span_arrays["doc"][span]
+        for d in np.unique(docs).tolist():  # boilerplate squeezed out; a part wholly inside it becomes empty
+            if self.documents[d].boilerplate:
+                rows = docs == d
+                array[rows, 0] = self.documents[d].squeeze(array[rows, 0])
+                array[rows, 1] = self.documents[d].squeeze(array[rows, 1])
+        keep = array[:, 1] > array[:, 0]
+        array, span, docs = array[keep], span[keep], docs[keep]
+        if not len(array):
+            return {}
+        shift = self.doc_starts[docs]
         names = sorted({category(a, self.use_subtypes) for a in self.spans})
         code = {name: n for n, name in enumerate(names)}
         span_code = np.fromiter((code[category(a, self.use_subtypes)] for a in self.spans), np.int64, len(self.spans))
@@ -180,6 +221,10 @@ class Corpus:
         starts, ends, docs = [], [], []
         for d, doc in enumerate(self.documents):
             s, e = tokenize(doc.text)
+            if doc.boilerplate:  # tokens touching furniture are not the article's
+                squeezed_s, squeezed_e = doc.squeeze(s), doc.squeeze(e)
+                kept = (squeezed_e - squeezed_s) == (e - s)
+                s, e = squeezed_s[kept], squeezed_e[kept]
             starts.append(s + self.doc_starts[d])
             ends.append(e + self.doc_starts[d])
             docs.append(np.full(len(s), d, dtype=np.int64))

@@ -91,7 +91,7 @@ def _exact_keys(corpus: Corpus, coder: int, label: str) -> tuple[np.ndarray, np.
     _, _, ids = corpus.fragments(coder, label)
     ids = np.unique(ids)
     arr = corpus.span_arrays
-    start, end, docs = arr["start"][ids] + corpus.doc_starts[arr["doc"][ids]], arr["end"][ids], arr["doc"][ids]
+    start, end, docs = arr["start"][ids] + corpus.text_starts[arr["doc"][ids]], arr["end"][ids], arr["doc"][ids]
     longest = int(arr["end"].max() - arr["start"].min() + 1) if len(arr["end"]) else 1
     keys = start * longest + (end - arr["start"][ids])  # continuum start and length: unique per place
     for n in np.nonzero(arr["fragments"][ids] > 1)[0]:  # discontinuous: a key of their own, never equal by chance

@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.core import changes
+from annotator.core import changes, ranges
 from annotator.core.changes import Change
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, AnnotatorKind, Fragment, Relation, annotation_from_dict, relation_from_dict
+from annotator.core.ranges import Ranges
 from annotator.review import adjudication as rules
 from annotator.review.adjudication import GOLD, AdjudicationRecord, Decision
 from annotator.review.alignment import AlignedUnit, align
@@ -71,7 +72,9 @@ class Adjudication:
     def units(self, document: str, annotators: Sequence[str], mode: str = "overlap") -> list[AdjudicationUnit]:
         """The document's aligned units of the given annotators, each with its decision if made."""
         annotators = [a for a in annotators if a != GOLD]
-        anns = read_annotations(self.project, annotators, [document])
+        with self.project.transaction() as session:
+            furniture = stored_documents.get(session, document).boilerplate
+        anns = [a for a in read_annotations(self.project, annotators, [document]) if not _in_furniture(a, furniture)]
         gold = {a.uuid: a for a in read_annotations(self.project, [GOLD], [document])}
         with self.project.transaction() as session:
             records = adjudications.of_documents(session, [document])
@@ -302,6 +305,11 @@ class Adjudication:
     ) -> Change:
         record = AdjudicationRecord(document, decision, tuple(sources), self.curator, gold, reason.strip())
         return adjudications.insert_one(session, record, self.curator)
+
+
+def _in_furniture(ann: Annotation, furniture: Ranges) -> bool:
+    """An annotation wholly inside page furniture is no candidate for the gold layer."""
+    return bool(ann.fragments) and all(ranges.within(furniture, f.start, f.end) for f in ann.fragments)
 
 
 def provenance(project: Project, documents: Sequence[str] | None = None) -> dict[str, list[dict[str, Any]]]:

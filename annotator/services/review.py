@@ -138,7 +138,14 @@ def load_corpus(project: Project, options: AgreementOptions) -> LoadedCorpus:
         uuid = fact.document.uuid
         who = coded.get(uuid, set()) | {a for a, s in states.get(uuid, {}).items() if s in CODED}
         docs.append(
-            ReviewDocument(uuid, fact.document.text, tuple(by_doc.get(uuid, ())), frozenset(who), fact.document.title)
+            ReviewDocument(
+                uuid,
+                fact.document.text,
+                tuple(by_doc.get(uuid, ())),
+                frozenset(who),
+                fact.document.title,
+                fact.document.boilerplate,
+            )
         )
     corpus = Corpus(docs, people, use_subtypes=options.subtypes)
     if options.subtypes:  # each label/sub-type used becomes a label of its own; unused labels stay listed

@@ -77,3 +77,24 @@ def test_show_json_lists_the_ranges(tmp_path: Path, capsys) -> None:
     with pytest.raises(SystemExit):
         main(["--db", str(path), "show", doc.uuid[:8], "--json"])
     assert json.loads(capsys.readouterr().out)["boilerplate"] == [[0, 14]]
+
+
+def test_csv_context_and_adjudication_leave_furniture_out(project, tmp_path: Path) -> None:
+    import csv
+
+    from annotator.core.model import Annotation
+    from annotator.services.adjudication import Adjudication
+    from annotator.services.annotating import Annotating
+
+    page = "Read more: Taxes will rise\nTaxes will rise, the minister said. Critics disagree."
+    doc = Document(page, boilerplate=((0, 27),))
+    documents.add_document(project, doc, "alice")
+    start = page.index("the minister")
+    for who in ("alice", "bob"):
+        Annotating(project, who).create(Annotation(doc.uuid, who, "claim", (Fragment(start, start + 12),)))
+        Annotating(project, who).create(Annotation(doc.uuid, who, "claim", (Fragment(11, 26),)))  # in the furniture
+    exporting.export(project, "csv", tmp_path / "out.csv")
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert {r["sentence"] for r in rows if r["text"] == "the minister"} == {"Taxes will rise, the minister said."}
+    units = Adjudication(project, "carla").units(doc.uuid, ["alice", "bob"])
+    assert [u.unit.members[0].start for u in units] == [start]
