@@ -3,6 +3,7 @@ context, all from an `analysis.Analysis` already computed (so nothing is read fr
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -10,8 +11,8 @@ import numpy as np
 from annotator.core.errors import InputError
 from annotator.core.scheme import AttributeKind, Scheme
 from annotator.review import analysis as stats
-from annotator.review import evidence, significance
-from annotator.services.analysis import STORY, Analysis, _field
+from annotator.review import analysis_report, evidence, significance
+from annotator.services.analysis import STORY, Analysis, _field, to_json
 
 MAX_TEXT_VALUES = 12  # a text attribute with at most this many distinct values is read as a category
 
@@ -222,3 +223,77 @@ def kwic(result: Analysis, key: str, sort: str = "outlet") -> list[dict[str, Any
         return evidence.sort_kwic(found, sort)
     except ValueError as exc:
         raise InputError(str(exc)) from None
+
+
+# -- rates by month ---------------------------------------------------------------------------------------------
+
+
+def timeline(result: Analysis, key: str, top: int = 5) -> dict[str, dict[str, Any]]:
+    """{group: {month: {"per_1000_words", "ci", "documents"}}} for the `top` largest groups (all documents in one
+    line when grouping by month or year); documents without a date are left out."""
+    if key not in result.keys:
+        raise InputError(f"'{key}' is not among the labels analysed: {', '.join(result.keys)}")
+    table, units = result.table, result.table.units
+    months = [_field(doc, "month") for doc in result.data.documents]
+    by_time = result.options.by in ("month", "year")
+    sizes = np.bincount(units.group, minlength=len(units.groups))
+    chosen = [0] if by_time else sorted(range(len(units.groups)), key=lambda g: (-sizes[g], units.groups[g]))[:top]
+    line_of = {g: i for i, g in enumerate(chosen)}
+    names, where, member_group, member_coding = [], {}, [], []
+    for g, c in zip(table.member_group.tolist(), table.member_coding.tolist(), strict=True):
+        line = 0 if by_time else line_of.get(g)
+        month = months[int(table.coding_document[c])]
+        if line is None or len(month) != 7:
+            continue
+        name = ("all documents" if by_time else units.groups[g], month)
+        if name not in where:
+            where[name] = len(names)
+            names.append(name)
+        member_group.append(where[name])
+        member_coding.append(c)
+    label_key = np.full(len(table.span_coding), -1, dtype=np.int64)
+    label, _, sub = key.partition("/")
+    data = result.data
+    match = [
+        s
+        for s, (lab, st) in enumerate(zip(data.span_label, data.span_subtype, strict=True))
+        if lab == label and (not sub or st == sub) and table.span_counted[s]
+    ]
+    label_key[match] = 0
+    monthly = stats.tabulate(
+        [f"{g}\x1f{m}" for g, m in names],
+        [key],
+        np.array(member_group, dtype=np.int64),
+        np.array(member_coding, dtype=np.int64),
+        table.coding_document,
+        table.words[table.coding_document],
+        table.span_coding,
+        [label_key],
+    )
+    found = stats.group_statistics(monthly, result.options.bootstrap, result.options.seed)
+    out: dict[str, dict[str, Any]] = {}
+    for (group, month), figures in zip(names, found, strict=True):
+        out.setdefault(group, {})[month] = {
+            "per_1000_words": None if figures.empty else float(figures.rate[0]),
+            "ci": _ci(figures.ci_low[0], figures.ci_high[0]),
+            "documents": figures.documents,
+        }
+    return out
+
+
+def write_report(project: Any, result: Analysis, comparison: significance.Comparison | None, path: Path) -> Path:
+    """The self-contained HTML report (tables, inline SVG pictures, method notes) at path."""
+    first = next((k for k in result.keys if "/" not in k), result.keys[0] if result.keys else None)
+    page = analysis_report.render(
+        to_json(result),
+        comparison_json(comparison) if comparison is not None else None,
+        attribute_distributions(project.scheme, result),
+        sources(result),
+        timeline(result, first) if first else None,
+        first or "",
+    )
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror or exc}", str(path)) from None
+    return path
