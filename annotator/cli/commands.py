@@ -97,6 +97,9 @@ def register(commands: Any) -> None:
     from annotator.cli import server_commands
 
     server_commands.register(commands)  # noqa: E702, I001
+    from annotator.cli import analysis_cmd
+
+    analysis_cmd.register(commands)  # noqa: E702, I001
 
 
 def open_project(args: argparse.Namespace) -> Project:
