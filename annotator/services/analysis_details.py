@@ -3,12 +3,14 @@ context, all from an `analysis.Analysis` already computed (so nothing is read fr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from annotator.core.errors import InputError
+from annotator.core.model import Document
 from annotator.core.scheme import AttributeKind, Scheme
 from annotator.review import analysis as stats
 from annotator.review import analysis_report, evidence, significance
@@ -297,3 +299,30 @@ def write_report(project: Any, result: Analysis, comparison: significance.Compar
     except OSError as exc:
         raise InputError(f"cannot write the report: {exc.strerror or exc}", str(path)) from None
     return path
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """One article of a story, with the counted spans of the analysed labels: (start, end, label, sub-type)."""
+
+    document: Document
+    spans: list[tuple[int, int, str, str | None]]
+
+
+def story_articles(result: Analysis, story: str) -> list[StoryArticle]:
+    """The articles of one story (by outlet, then title) with their highlights, for the side-by-side view."""
+    stories, names = story_index(result)
+    if story not in names:
+        raise InputError(f"no story '{story}'; the stories are {', '.join(names[:30]) or 'none'}")
+    wanted = {k.split("/")[0] for k in result.keys}
+    data, s = result.data, names.index(story)
+    docs = np.flatnonzero(stories == s).tolist()
+    rows = np.flatnonzero(np.isin(data.span_document, docs) & result.table.span_counted)
+    spans: dict[int, list[tuple[int, int, str, str | None]]] = {d: [] for d in docs}
+    for r in rows.tolist():
+        if data.span_label[r] in wanted:
+            pieces = data.span_fragments.get(r) or ((int(data.span_start[r]), int(data.span_end[r])),)
+            for start, end in pieces:
+                spans[int(data.span_document[r])].append((start, end, data.span_label[r], data.span_subtype[r]))
+    ordered = sorted(docs, key=lambda d: (data.documents[d].outlet, data.documents[d].title))
+    return [StoryArticle(data.documents[d], sorted(spans[d])) for d in ordered]
