@@ -6,8 +6,8 @@ normalised (Unicode NFKC, case folded, whitespace collapsed, surrounding quotes 
 possessive 's or ' dropped), so "Sen. Warren's", "sen. warren" and " Sen.  Warren " are one source. Each
 attributed content counts as one quote; a source with nothing attributed to it counts once. The cue is the cue
 span linked to the source (cue_of) where the annotator marked one; otherwise a reporting verb from a fixed list
-("said", "claimed", "admitted", "according to", ...) found between the source and its content, or just after the
-source. Cue verbs are a bias signal of their own ("admitted" against "said").
+("said", "claimed", "admitted", "according to", ...) found between the source and its content, else just after
+the source, else just before it ("..., said Tomas Reyes"). Cue verbs are a bias signal of their own ("admitted" against "said").
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def quotes(
                 if linked:
                     found.append(Quote(span.document, name, linked[0], "span"))
                     continue
-                verb = reporting_verb(_gap(text, span, content))
+                verb = reporting_verb(_gap(text, span, content)) or reporting_verb(_before(text, span))
                 found.append(Quote(span.document, name, verb, "text" if verb else ""))
         speaker = span.attributes.get("speaker")
         if isinstance(speaker, str) and speaker.strip():
@@ -115,6 +115,11 @@ def _gap(text: str, source: EvidenceSpan, content: EvidenceSpan | None) -> str:
         if 0 <= hi - lo <= CUE_WINDOW:
             return text[lo:hi]
     return text[source.end : source.end + CUE_WINDOW // 2]
+
+
+def _before(text: str, source: EvidenceSpan) -> str:
+    """The few words just before a source ("..., said Tomas Reyes")."""
+    return text[max(0, source.start - CUE_WINDOW // 4) : source.start]
 
 
 def count_quotes(found: Iterable[Quote], groups_of_document: Sequence[Sequence[str]]) -> dict[str, list[dict]]:
