@@ -7,7 +7,8 @@ possessive 's or ' dropped), so "Sen. Warren's", "sen. warren" and " Sen.  Warre
 attributed content counts as one quote; a source with nothing attributed to it counts once. The cue is the cue
 span linked to the source (cue_of) where the annotator marked one; otherwise a reporting verb from a fixed list
 ("said", "claimed", "admitted", "according to", ...) found between the source and its content, else just after
-the source, else just before it ("..., said Tomas Reyes"). Cue verbs are a bias signal of their own ("admitted" against "said").
+the source, else just before it ("..., said Tomas Reyes"). Cue verbs are a bias signal of their own
+("admitted" against "said").
 """
 
 from __future__ import annotations

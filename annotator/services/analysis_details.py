@@ -182,12 +182,13 @@ def sources(result: Analysis) -> dict[str, list[dict[str, Any]]]:
     """Who is quoted in each group, with the cue verbs used (see review/evidence.py)."""
     data = result.data
     linked = {uuid for _, a, b in data.relations for uuid in (a, b)}
-    keep = [
-        s
-        for s in range(len(data.span_uuid))
-        if result.table.span_counted[s]
-        and (data.span_uuid[s] in linked or data.span_subtype[s] == "source" or "speaker" in data.span_attributes[s])
-    ]
+    counted = result.table.span_counted
+    keep = sorted(
+        {s for s, sub in enumerate(data.span_subtype) if sub == "source"}
+        | {s for s, attrs in enumerate(data.span_attributes) if attrs and "speaker" in attrs}
+        | ({s for s, uuid in enumerate(data.span_uuid) if uuid in linked} if linked else set())
+    )
+    keep = [s for s in keep if counted[s]]
     spans = _spans(result, np.array(keep, dtype=np.int64))
     found = evidence.quotes(spans, data.relations, [d.text for d in data.documents])
     return evidence.count_quotes(found, _groups_by_document(result))

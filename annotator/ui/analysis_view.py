@@ -41,6 +41,7 @@ from annotator.ui.review_widgets import CheckList
 
 EVERYONE, GOLD, ALL_DOCUMENTS = "everyone", "gold layer", "all documents"
 PLOTS = ("bars", "timeline", "heat map")
+MAX_KWIC_ROWS = 2000  # a table of a million rows helps nobody; `annotator analyze --kwic` writes them all
 UserRole = Qt.ItemDataRole.UserRole
 
 
@@ -154,6 +155,7 @@ class AnalysisWindow(QMainWindow):
         self.plot_combo.currentIndexChanged.connect(lambda _i: self.draw_plot())
         self.plot_label.currentIndexChanged.connect(lambda _i: self.draw_plot())
         self.kwic_label.currentIndexChanged.connect(lambda _i: self.show_kwic())
+        self.tabs.currentChanged.connect(lambda _i: self.show_kwic())
         self.kwic_table.cellClicked.connect(self._on_kwic_table_clicked)
         self.png_button.clicked.connect(lambda: self._on_save_clicked("png"))
         self.svg_button.clicked.connect(lambda: self._on_save_clicked("svg"))
@@ -266,9 +268,9 @@ class AnalysisWindow(QMainWindow):
         self.canvas.draw()
 
     def show_kwic(self) -> None:
-        if self.result is None or not self.kwic_label.currentText():
-            return
-        rows = analysis_details.kwic(self.result, self.kwic_label.currentText())
+        if self.result is None or not self.kwic_label.currentText() or self.tabs.currentIndex() != 1:
+            return  # built when its tab is shown: listing a label's spans can take a while on a large project
+        rows = analysis_details.kwic(self.result, self.kwic_label.currentText())[:MAX_KWIC_ROWS]
         columns = ("outlet", "published", "title", "left", "text", "right")
         table = self.kwic_table
         table.setSortingEnabled(False)
