@@ -15,7 +15,8 @@ Labels (BASIL's own names; map them onto the scheme with a label map, or add the
   indirect_target, indirect_sentiment (those given), and BASIL's notes as the note;
 * document-level "relative_stance/<value>" (center, liberal, conservative, left, right);
   "author_feeling/<neg|neu|pos>" and "you_feeling/<value>" with attribute target (an entity, or "main event").
-The article's notes, main event, entities, source outlet and triplet id are kept in the document metadata.
+The article's notes, main event, entities, source outlet and triplet id are kept in the document metadata; the
+triplet id is also the document's "story" (the three outlets' articles on one event), which the analysis pairs.
 The annotator is "basil" unless --annotator says otherwise.
 """
 
@@ -115,7 +116,10 @@ def read_article(article_path: Path, ann_path: Path | None, options: ReadOptions
         source=str(article.get("url") or article_path),
         outlet=OUTLETS.get(source, source),
         published=str(article.get("date", "")),
-        metadata={"basil": {k: article[k] for k in keep if k in article}},
+        metadata={
+            "basil": {k: article[k] for k in keep if k in article},
+            **({"story": str(article["triplet-uuid"])} if article.get("triplet-uuid") else {}),
+        },
     )
     if ann_path is None:
         options.extra.setdefault("notes", []).append(f"{article_path}: no annotation file found; text only")

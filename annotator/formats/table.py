@@ -1,6 +1,7 @@
 """Batches of articles, one per row: CSV and TSV tables, JSON arrays and JSON Lines (Media Cloud, scrapers).
 
-Columns are mapped to the document's fields (text, title, outlet, author, published, url, language). Common
+Columns are mapped to the document's fields (text, title, outlet, author, published, url, language) and to the
+metadata field "story" (which articles cover the same story: the analysis pairs outlets within stories). Common
 column names are recognised; ReadOptions.mapping (field -> column, "" or "-" for none) overrides them. Every other
 column is kept in the document's metadata, so labels that come with a dataset (BABE's label_bias) travel along.
 The text of each row is stored exactly as the cell holds it. A row without text fails the whole file, naming the
@@ -26,7 +27,8 @@ from annotator.formats.limits import MAX_BATCH_BYTES, MAX_CELL_CHARS
 from annotator.formats.plaintext import title_from
 from annotator.formats.registry import DocumentBundle, ReadOptions, reader
 
-FIELDS = ("text", "title", "outlet", "author", "published", "url", "language")
+FIELDS = ("text", "title", "outlet", "author", "published", "url", "language", "story")
+METADATA_FIELDS = ("story",)  # mapped like the others, but kept in the document's metadata
 FIELD_ALIASES = {"date": "published", "body": "text", "headline": "title", "link": "url", "lang": "language"}
 NONE = ("", "-")  # mapping a field to one of these turns its detection off
 
@@ -81,6 +83,8 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
     ),
     "url": ("url", "link", "news_link", "article_url", "web_url", "permalink", "href", "uri", "source_url"),
     "language": ("language", "lang", "locale"),
+    # "story" alone is also a name for the text; detected as the story only when another column holds the text
+    "story": ("story", "story_id", "storyid", "event_id", "triplet_id", "triplet_uuid", "story_uuid"),
 }
 RESERVED = ("source_format", "file", "row")
 DELIMITERS = (",", ";", "\t", "|")
@@ -184,6 +188,7 @@ def bundles_from_rows(rows: Rows, path: Path, options: ReadOptions) -> Iterator[
             )
         values = {fld: _as_text(record.get(column)).strip() for fld, column in mapping.items() if fld != "text"}
         metadata: dict[str, Any] = {"source_format": rows.kind, "file": where, "row": line}
+        metadata.update({fld: values[fld] for fld in METADATA_FIELDS if values.get(fld)})
         for column, value in record.items():
             if column not in mapped and value not in (None, ""):
                 metadata[_metadata_key(column)] = value

@@ -61,15 +61,23 @@ def resolve_document(project: Project, key: str) -> str:
         return documents.resolve(session, key)
 
 
+STORY = "story"  # a metadata field the user edits too: which story (event) the article covers, across outlets
+EDITABLE_FIELDS = (*METADATA_FIELDS, STORY)
+
+
+def field_value(doc: Document, name: str) -> str:
+    return str(doc.metadata.get(STORY, "")) if name == STORY else getattr(doc, name)
+
+
 def update_metadata(
     project: Project, uuid: str, actor: str, expected: dict[str, str] | None = None, **values: str
 ) -> list[Change]:
-    """Change title, outlet, author, published, language or source; the text itself never changes.
+    """Change title, outlet, author, published, language, source or story; the text itself never changes.
 
     expected holds the values the user saw for the fields being changed: if someone changed one of them since,
     ConflictError carries the stored document and nothing is written (the row's version also catches a change
     committed between this read and this write)."""
-    unknown = set(values) - set(METADATA_FIELDS)
+    unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable metadata: {', '.join(sorted(unknown))}")
     with project.transaction() as session:
@@ -77,14 +85,18 @@ def update_metadata(
         clashes = [
             key
             for key, seen in (expected or {}).items()
-            if key in values and getattr(before, key) != seen and getattr(before, key) != values[key]
+            if key in values and field_value(before, key) != seen and field_value(before, key) != values[key]
         ]
         if clashes:
-            now = "; ".join(f"{key} is now “{getattr(before, key)}”" for key in clashes)
+            now = "; ".join(f"{key} is now “{field_value(before, key)}”" for key in clashes)
             raise ConflictError(
                 f"someone changed this document since you opened it ({now}); nothing was overwritten", current=before
             )
-        return [documents.update(session, before, version, replace(before, **values), actor)]
+        after = replace(before, **{k: v for k, v in values.items() if k != STORY})
+        if STORY in values:
+            metadata = {k: v for k, v in before.metadata.items() if k != STORY}
+            after = replace(after, metadata={**metadata, STORY: values[STORY]} if values[STORY] else metadata)
+        return [documents.update(session, before, version, after, actor)]
 
 
 def set_boilerplate(

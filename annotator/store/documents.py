@@ -105,6 +105,8 @@ def update(session: Session, before: Document, version: int, after: Document, ac
     values: dict[str, Any] = {f: getattr(after, f) for f in METADATA_FIELDS if getattr(after, f) != getattr(before, f)}
     if after.boilerplate != before.boilerplate:
         values["boilerplate"] = _ranges_out(after.boilerplate)
+    if after.metadata != before.metadata:
+        values["meta"] = dict(after.metadata)
     result = session.execute(
         update_rows(DocumentRow)
         .where(DocumentRow.uuid == before.uuid, DocumentRow.version == version)

@@ -108,6 +108,14 @@ class MainWindow(QMainWindow):
         self.navigator.show_current(uuid)
         self.reader.view.setFocus()
 
+    def show_span(self, document: str, start: int, end: int) -> None:
+        """Open a document with a passage selected (code points), e.g. from the analysis' spans in context."""
+        self.open_document(document)
+        if self.session.document is not None and self.session.document.uuid == document:
+            to_qt = self.session.offsets.to_qt
+            self.reader.view.select_range(to_qt(start), to_qt(end))
+            self.activateWindow()
+
     def _count_changed(self) -> None:
         """Keep the navigator's count of my annotations in step without reloading the whole list."""
         if self.session.document is not None:

@@ -38,6 +38,7 @@ class EditorWindow(Protocol):
     def refresh_documents(self) -> None: ...
     def switch_annotator(self, name: str) -> None: ...
     def mark_boilerplate(self, furniture: bool) -> None: ...
+    def show_span(self, document: str, start: int, end: int) -> None: ...
     def show_colleagues(self, names: list[str]) -> None: ...
 
 
@@ -140,6 +141,9 @@ class WindowMenus:
         self.add(menu, "&Compare annotators…", partial(self.open_window, "compare"), "Ctrl+Shift+C")
         self.add(menu, "&Agreement report…", partial(self.open_window, "agreement"))
         self.add(menu, "A&djudicate (gold standard)…", partial(self.open_window, "adjudicate"))
+        self.analysis_action = self.add(
+            menu, "A&nalysis (outlets, stories, sources)…", partial(self.open_window, "analysis")
+        )
         menu.addSeparator()
         self.add(menu, "&Merge another project…", partial(self.open_window, "merge"))
 
@@ -283,6 +287,12 @@ class WindowMenus:
             from annotator.ui.adjudication_view import AdjudicationWindow
 
             opened = AdjudicationWindow(project, me, None, document)
+        elif which == "analysis":
+            from annotator.ui.analysis_view import AnalysisWindow
+
+            analysis = AnalysisWindow(project, me, self.window)
+            analysis.document_at_span_requested.connect(self.owner.show_span)
+            opened = analysis
         elif which == "agreement":
             from annotator.ui.dialogs.agreement_dialog import AgreementDialog
 

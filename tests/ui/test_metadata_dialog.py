@@ -76,3 +76,19 @@ def test_edit_metadata_entry_point_ok_and_cancel(qtbot, project) -> None:
     assert documents.get_document(project, doc.uuid).title == "New title" and history.count() == 1
     history.undo()
     assert documents.get_document(project, doc.uuid).title == "Headline"
+
+
+def test_the_story_is_edited_like_the_other_fields(qtbot, project) -> None:
+    doc = add_doc(project)
+    dialog = MetadataDialog(project, doc.uuid, "alice")
+    qtbot.addWidget(dialog)
+    assert dialog.fields["story"].text() == ""
+    qtbot.keyClicks(dialog.fields["story"], "ferry-strike-2024")
+    history = UndoHistory()
+    history.run(dialog.edit())
+    stored = documents.get_document(project, doc.uuid).metadata
+    assert stored == {**doc.metadata, "story": "ferry-strike-2024"}
+    assert [dialog.extra.item(r, 0).text() for r in range(dialog.extra.rowCount())] == ["label_bias", "source_format"]
+    history.undo()
+    assert documents.get_document(project, doc.uuid).metadata == doc.metadata
+    assert project.log_problems() == []

@@ -39,6 +39,7 @@ EDITABLE = {
     "published": "Date",
     "language": "Language",
     "source": "Source (URL or file)",
+    "story": "Story (the same event across outlets)",
 }
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.+\-Z]*)?)?)?$")
 
@@ -53,7 +54,7 @@ class MetadataDialog(QDialog):
         self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
         for name, label in EDITABLE.items():
-            edit = QLineEdit(getattr(self.document, name))
+            edit = QLineEdit(documents.field_value(self.document, name))
             edit.setCursorPosition(0)  # show the start of a long title or URL
             edit.setObjectName(name)
             self.fields[name] = edit
@@ -78,6 +79,8 @@ class MetadataDialog(QDialog):
         self.extra.horizontalHeader().setStretchLastSection(True)
         self.extra.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for key, value in sorted(doc.metadata.items()):
+            if key == documents.STORY:
+                continue  # edited above
             row = self.extra.rowCount()
             self.extra.insertRow(row)
             self.extra.setItem(row, 0, QTableWidgetItem(str(key)))
@@ -133,8 +136,8 @@ class MetadataDialog(QDialog):
     def changes(self) -> tuple[dict[str, str], dict[str, str]]:
         """(before, after) of the fields the user changed."""
         after = {name: edit.text().strip() for name, edit in self.fields.items()}
-        changed = {k: v for k, v in after.items() if v != getattr(self.document, k)}
-        return {k: getattr(self.document, k) for k in changed}, changed
+        changed = {k: v for k, v in after.items() if v != documents.field_value(self.document, k)}
+        return {k: documents.field_value(self.document, k) for k in changed}, changed
 
     def chosen_collections(self) -> set[str]:
         items = (self.collections_list.item(i) for i in range(self.collections_list.count()))
