@@ -108,7 +108,11 @@ def load_data(project: Project, annotators: list[str], collection: str | None) -
         (doc_of < len(ids)) & (ids[np.minimum(doc_of, len(ids) - 1)] == columns.document) if len(ids) else doc_of < 0
     )
     who = person_index[columns.annotator] if len(columns.annotator) else columns.annotator
-    coded = {(int(d), int(a)) for d, a in zip(doc_of[known].tolist(), who[known].tolist(), strict=True) if a >= 0}
+    by_anyone = known & (who >= 0)
+    pairs = np.unique(doc_of[by_anyone] * max(len(annotators), 1) + who[by_anyone])  # one per (document, annotator)
+    coded = set(
+        zip((pairs // max(len(annotators), 1)).tolist(), (pairs % max(len(annotators), 1)).tolist(), strict=True)
+    )
     for d, row_id in enumerate(doc_ids):
         coded.update(
             (d, who_index[name])
@@ -116,11 +120,16 @@ def load_data(project: Project, annotators: list[str], collection: str | None) -
             if state in CODED and name in who_index
         )
     spans = np.flatnonzero(known & (columns.start >= 0) & (who >= 0))  # document-level labels: coded, not counted
-    at = {int(k): n for n, k in enumerate(spans.tolist()) if int(k) in columns.fragments}
+    position = {int(k): n for n, k in enumerate(spans.tolist())} if columns.fragments else {}
+    at = {k: position[k] for k in columns.fragments if k in position}
     for d, row_id in enumerate(doc_ids):
         for name in member_of.get(row_id, ()):
             members.setdefault(name, []).append(d)
     picked = spans.tolist()
+    names = np.empty(max(label_names, default=0) + 2, dtype=object)  # label row id -> name; the last: None
+    for row_id, name in label_names.items():
+        names[row_id] = name
+    subtype_ids = np.where(columns.subtype[spans] >= 0, columns.subtype[spans], len(names) - 1)
     return AnalysisData(
         docs,
         members,
@@ -130,10 +139,10 @@ def load_data(project: Project, annotators: list[str], collection: str | None) -
         who[spans],
         columns.start[spans],
         columns.end[spans],
-        [label_names[int(columns.label[k])] for k in picked],
-        [label_names[int(columns.subtype[k])] if columns.subtype[k] >= 0 else None for k in picked],
-        [columns.uuid[k] for k in picked],
-        [columns.attributes[k] for k in picked],
+        names[columns.label[spans]].tolist(),
+        names[subtype_ids].tolist(),
+        [columns.uuid[k] for k in picked] if len(picked) != len(columns.uuid) else columns.uuid,
+        [columns.attributes[k] for k in picked] if len(picked) != len(columns.uuid) else columns.attributes,
         {at[k]: columns.fragments[k] for k in at},
         links,
     )
@@ -179,10 +188,11 @@ def label_keys(project: Project, data: AnalysisData, labels: list[str] | None, s
             why = " is a document-level label (rates count spans)" if name in doc_level else ""
             raise InputError(f"'{name}'{why or ' is not a label'}; the span labels are {', '.join(span_labels)}")
     keys = []
+    pairs = set(zip(data.span_label, data.span_subtype, strict=True)) if subtypes else set()  # one pass for all
     for name in labels:
         keys.append(name)
         if subtypes:
-            seen = {s for lab, s in zip(data.span_label, data.span_subtype, strict=True) if lab == name and s}
+            seen = {s for lab, s in pairs if lab == name and s}
             listed = [s.name for s in scheme.subtypes(name)] if scheme.has_label(name) else []
             keys += [f"{name}/{s}" for s in listed + sorted(seen - set(listed))]
     return keys
@@ -272,19 +282,15 @@ def tabulate(data: AnalysisData, by: str, keys: Sequence[str], boilerplate: dict
             [(where[g], c) for c, d in enumerate(coding_document.tolist()) for g in doc_groups[d]], dtype=np.int64
         ).reshape(-1, 2)
         member_group, member_coding = links[:, 0], links[:, 1]
-    coding_of = {(d, a): c for c, (d, a) in enumerate(pairs.tolist())}
-    span_coding = np.array(
-        [coding_of[p] for p in zip(data.span_document.tolist(), data.span_annotator.tolist(), strict=True)], np.int64
-    )
+    width = max(len(data.annotators), 1)
+    coding_keys = pairs[:, 0] * width + pairs[:, 1]  # sorted, as pairs are
+    span_coding = np.searchsorted(coding_keys, data.span_document * width + data.span_annotator).astype(np.int64)
     key_index = {k: i for i, k in enumerate(keys)}
-    label_key = np.array([key_index.get(lab, -1) for lab in data.span_label], dtype=np.int64)
-    sub_key = np.array(
-        [
-            key_index.get(f"{lab}/{s}", -1) if s else -1
-            for lab, s in zip(data.span_label, data.span_subtype, strict=True)
-        ],
-        dtype=np.int64,
-    )
+    kinds, kind_of = np.unique(np.array(data.span_label, dtype=object), return_inverse=True)
+    label_key = np.array([key_index.get(lab, -1) for lab in kinds.tolist()], dtype=np.int64)[kind_of]
+    full = [f"{lab}/{s}" if s else "" for lab, s in zip(data.span_label, data.span_subtype, strict=True)]
+    subkinds, subkind_of = np.unique(np.array(full, dtype=object), return_inverse=True)
+    sub_key = np.array([key_index.get(k, -1) if k else -1 for k in subkinds.tolist()], dtype=np.int64)[subkind_of]
     dropped = _in_boilerplate(data, boilerplate)
     label_key[dropped], sub_key[dropped] = -1, -1
     units = analysis.tabulate(

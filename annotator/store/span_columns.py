@@ -31,49 +31,43 @@ class SpanColumns:
 
 
 def read(session: Session, where: Where) -> SpanColumns:
+    """One query: an annotation's rows (one per fragment) come one after another, in the order stored."""
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(
-            "SELECT a.id, a.document_id, a.annotator_id, a.label_id, COALESCE(a.subtype_id, -1), a.uuid, a.attributes "
-            f"FROM annotations a WHERE {where.sql()} ORDER BY a.id"
+            "SELECT a.id, a.document_id, a.annotator_id, a.label_id, COALESCE(a.subtype_id, -1), a.uuid, a.attributes,"
+            ' COALESCE(f.start, -1), COALESCE(f."end", -1) FROM annotations a LEFT JOIN fragments f ON f.annotation_id'
+            f" = a.id WHERE {where.sql()} ORDER BY a.id, f.start"
         )
         rows = cursor.fetchall()
-        cursor.execute(
-            'SELECT f.annotation_id, f.start, f."end" FROM fragments f JOIN annotations a ON a.id = f.annotation_id '
-            f"WHERE {where.sql()} ORDER BY f.annotation_id, f.start"
-        )
-        parts = cursor.fetchall()
     finally:
         cursor.close()
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return SpanColumns(empty, empty, empty, empty, empty, empty, [], [], {})
-    ids, documents, people, labels, subtypes, uuids, attributes = zip(*rows, strict=True)
-    order = np.array(ids, dtype=np.int64)
-    start = np.full(len(order), -1, dtype=np.int64)
-    end = np.full(len(order), -1, dtype=np.int64)
+    ids, documents, people, labels, subtypes, uuids, attributes, starts, ends = zip(*rows, strict=True)
+    owner = np.array(ids, dtype=np.int64)
+    first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])  # each annotation's first row
+    count = np.diff(np.r_[first, len(owner)])
+    start_of, end_of = np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
     fragments: dict[int, tuple[tuple[int, int], ...]] = {}
-    if parts:
-        owner, starts, ends = (np.array(column, dtype=np.int64) for column in zip(*parts, strict=True))
-        owners, first, count = np.unique(owner, return_index=True, return_counts=True)
-        at = np.searchsorted(order, owners)
-        start[at] = starts[first]
-        end[at] = np.maximum.reduceat(ends, first)
-        for k in np.flatnonzero(count > 1).tolist():
-            lo = int(first[k])
-            fragments[int(at[k])] = tuple(
-                zip(starts[lo : lo + count[k]].tolist(), ends[lo : lo + count[k]].tolist(), strict=True)
-            )
+    for k in np.flatnonzero(count > 1).tolist():
+        lo, hi = int(first[k]), int(first[k] + count[k])
+        fragments[k] = tuple(zip(start_of[lo:hi].tolist(), end_of[lo:hi].tolist(), strict=True))
+    picked = first.tolist()
     loads = orjson.loads
-    decoded = [{} if a in (None, "{}") else loads(a) if isinstance(a, str) else dict(a) for a in attributes]
+    decoded = [
+        {} if a in (None, "{}") else loads(a) if isinstance(a, str) else dict(a)
+        for a in (attributes[k] for k in picked)
+    ]
     return SpanColumns(
-        np.array(documents, dtype=np.int64),
-        np.array(people, dtype=np.int64),
-        np.array(labels, dtype=np.int64),
-        np.array(subtypes, dtype=np.int64),
-        start,
-        end,
-        list(uuids),
+        np.array(documents, dtype=np.int64)[first],
+        np.array(people, dtype=np.int64)[first],
+        np.array(labels, dtype=np.int64)[first],
+        np.array(subtypes, dtype=np.int64)[first],
+        start_of[first],
+        np.maximum.reduceat(end_of, first),
+        [uuids[k] for k in picked] if len(picked) != len(uuids) else list(uuids),
         decoded,
         fragments,
     )
