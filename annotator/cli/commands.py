@@ -97,6 +97,9 @@ def register(commands: Any) -> None:
     from annotator.cli import server_commands
 
     server_commands.register(commands)  # noqa: E702, I001
+    from annotator.cli import suggest_cmd
+
+    suggest_cmd.register(commands)
 
 
 def open_project(args: argparse.Namespace) -> Project:
