@@ -96,9 +96,9 @@ class AttributionCues(Recommender):
                 self._make(doc, tokens, "content", f.content, score, attributes=attributes),
             ]
         source = self._make(doc, tokens, "source", f.source, score)
-        link = (ProposedRelation(self.cue_of, source.uuid),)
+        link = (ProposedRelation(self.cue_of, source.uuid, source.offsets, source.label),)
         cue = self._make(doc, tokens, "cue", f.cue, score, relations=link)
-        link = (ProposedRelation(self.attributed_to, source.uuid),)
+        link = (ProposedRelation(self.attributed_to, source.uuid, source.offsets, source.label),)
         content = self._make(doc, tokens, "content", f.content, score, attributes=attributes, relations=link)
         return [source, cue, content]
 

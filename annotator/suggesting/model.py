@@ -67,10 +67,16 @@ def suggestion_id(document: str, offsets: Offsets, label: str, subtype: str | No
 
 @dataclass(frozen=True)
 class ProposedRelation:
-    """A typed link from the suggestion that holds it to another suggestion of the same document (by id)."""
+    """A typed link from the suggestion that holds it to another suggestion of the same document.
+
+    target is that suggestion's id; target_offsets and target_label say where it is, so that when the target is
+    not offered (the span was annotated already) the link can go to the annotation there instead.
+    """
 
     type: str
     target: str
+    target_offsets: Offsets = ()
+    target_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ class Suggestion:
     attributes: dict[str, AttributeValue] = field(default_factory=dict)
     relations: tuple[ProposedRelation, ...] = ()
     uuid: str = ""  # derived from the fields above when not given (see suggestion_id)
-    created: datetime = field(default_factory=utc_now)
+    created: datetime = field(default_factory=utc_now, compare=False)  # the same proposal made later is equal
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fragments", tuple(sorted(self.fragments)))
@@ -185,8 +191,7 @@ def without_existing(suggestions: Iterable[Suggestion], documents: Sequence[Anno
 def best_per_key(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
     """One suggestion per span and label: the highest score wins (ties: the earlier one), in document order.
 
-    A relation to a suggestion that lost is moved to the one that won; a relation to a suggestion that is not
-    among these (left out as a duplicate of an annotation, say) is dropped.
+    A relation to a suggestion that lost is moved to the one that won (same span and label).
     """
     given = list(suggestions)
     best: dict[SpanKey, Suggestion] = {}
@@ -197,7 +202,9 @@ def best_per_key(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
     kept = []
     for s in best.values():
         relations = tuple(
-            ProposedRelation(r.type, winner[r.target]) for r in s.relations if winner.get(r.target, s.uuid) != s.uuid
+            replace(r, target=winner.get(r.target, r.target))
+            for r in s.relations
+            if winner.get(r.target, r.target) != s.uuid
         )
         kept.append(s if relations == s.relations else replace(s, relations=relations))
     return sorted(kept, key=lambda s: (s.document, s.start, s.end, s.label, s.subtype or ""))
@@ -223,5 +230,13 @@ def suggestion_to_dict(s: Suggestion, text: str | None = None) -> dict[str, Any]
     if s.attributes:
         data["attributes"] = dict(s.attributes)
     if s.relations:
-        data["relations"] = [{"type": r.type, "to": r.target} for r in s.relations]
+        data["relations"] = [
+            {
+                "type": r.type,
+                "to": r.target,
+                "to_offsets": [list(o) for o in r.target_offsets],
+                "to_label": r.target_label,
+            }
+            for r in s.relations
+        ]
     return data

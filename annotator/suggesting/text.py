@@ -51,6 +51,7 @@ class Tokens:
 
 
 _SENTENCE_END = frozenset(".!?…")
+_CLOSERS = frozenset("”’\"'»)]」")
 
 
 def tokenize(text: str) -> Tokens:
@@ -68,9 +69,13 @@ def tokenize(text: str) -> Tokens:
     ends = [e for _, e in spans]
     words = [text[s:e] for s, e in spans]
     breaks = [True] * len(spans)
+    ending = [w in _SENTENCE_END for w in words]  # ends a sentence, with the closing quotes right after it
     for i in range(1, len(spans)):
         gap = text[ends[i - 1] : starts[i]]
-        breaks[i] = "\n" in gap or "\r" in gap or "\u2028" in gap or "\u2029" in gap or words[i - 1] in _SENTENCE_END
+        if words[i] in _CLOSERS and ending[i - 1] and not gap:
+            ending[i] = True
+        # a full stop ends a sentence when space follows it (not in 2.50 or U.S.)
+        breaks[i] = (ending[i - 1] and gap != "") or "\n" in gap or "\r" in gap or "\u2028" in gap or "\u2029" in gap
     return Tokens(starts, ends, words, breaks)
 
 
