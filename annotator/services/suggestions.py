@@ -75,13 +75,19 @@ class SuggestRun:
         return self.training.notes + self.notes + self.training.problems.messages()
 
 
-def _fit_to_scheme(suggestions: list[Suggestion], scheme: Scheme) -> tuple[list[Suggestion], list[str]]:
-    """Suggestions whose label and sub-type the scheme has, with only the attributes it defines and accepts."""
-    kept, missing = [], Counter()
-    for s in suggestions:
+class SchemeFit:
+    """Keeps suggestions whose label and sub-type the scheme has, with only the attributes it defines and allows;
+    counts what it leaves out for one note per recommender and label."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.scheme = scheme
+        self.missing: Counter[tuple[str, str]] = Counter()
+
+    def __call__(self, s: Suggestion) -> Suggestion | None:
+        scheme = self.scheme
         if not scheme.has_label(s.label) or (s.subtype and s.subtype not in {t.name for t in scheme.subtypes(s.label)}):
-            missing[(s.recommender, s.label + (f"/{s.subtype}" if s.subtype else ""))] += 1
-            continue
+            self.missing[(s.recommender, s.label + (f"/{s.subtype}" if s.subtype else ""))] += 1
+            return None
         attributes = {}
         for name, value in s.attributes.items():
             definition = scheme.label(s.label).attribute(name)
@@ -91,12 +97,13 @@ def _fit_to_scheme(suggestions: list[Suggestion], scheme: Scheme) -> tuple[list[
                     attributes[name] = value
             except InputError:  # a value this project's scheme does not allow: left off, the span kept
                 continue
-        kept.append(s if attributes == s.attributes else replace(s, attributes=attributes))
-    notes = [
-        f"{rec}: '{label}' is not in the project's scheme; {n} suggestion{'s' if n > 1 else ''} left out"
-        for (rec, label), n in sorted(missing.items())
-    ]
-    return kept, notes
+        return s if attributes == s.attributes else replace(s, attributes=attributes)
+
+    def notes(self) -> list[str]:
+        return [
+            f"{rec}: '{label}' is not in the project's scheme; {n} suggestion{'s' if n > 1 else ''} left out"
+            for (rec, label), n in sorted(self.missing.items())
+        ]
 
 
 def suggest(
@@ -121,9 +128,9 @@ def suggest(
     report = running.prepare(
         chosen, everything, folder or model_folder(project), retrain_stale=train, progress=progress, problems=problems
     )
-    found = running.suggest(chosen, targets, records, problems)
-    kept, notes = _fit_to_scheme(found, project.scheme)
-    return SuggestRun(kept, {d.id: d.text for d in targets}, report, notes)
+    fit = SchemeFit(project.scheme)
+    found = running.suggest(chosen, targets, records, problems, fit)
+    return SuggestRun(found, {d.id: d.text for d in targets}, report, fit.notes())
 
 
 def _scores(
@@ -175,10 +182,9 @@ def evaluate(
     chosen = plugins.discover(recommenders, problems)
     report = running.prepare(chosen, train, None, progress=progress, problems=problems)
     blind = [replace(d, spans=()) for d in test]  # the held-out annotations must not filter the suggestions out
-    per_recommender, together = {}, []
+    per_recommender, together, fit = {}, [], SchemeFit(project.scheme)
     for rec in chosen:
-        found, notes = _fit_to_scheme(running.suggest([rec], blind, problems=problems), project.scheme)
-        report.notes.extend(notes)
+        found = running.suggest([rec], blind, problems=problems, fit=fit)
         together.extend(found)
         if not problems.failed(rec.name):
             per_recommender[rec.name] = _scores(found, test, seed, every_label=False)
@@ -188,5 +194,5 @@ def evaluate(
         "seed": seed,
         "recommenders": per_recommender,
         "all": _scores(best_per_key(together), test, seed),
-        "notes": report.notes + problems.messages(),
+        "notes": report.notes + fit.notes() + problems.messages(),
     }

@@ -171,10 +171,12 @@ def suggest(
     documents: Sequence[AnnotatedDocument],
     records: Iterable[LearningRecord] = (),
     problems: Problems | None = None,
+    fit: Callable[[Suggestion], Suggestion | None] | None = None,
 ) -> list[Suggestion]:
     """Every ready recommender's suggestions for the documents, less duplicates of their annotations and of each
-    other and less what learning records remember as rejected. A recommender that raises, or returns what is not
-    a valid suggestion, is left out from then on and reported once in problems."""
+    other and less what learning records remember as rejected. fit, when given, adjusts each suggestion or
+    leaves it out (None) before duplicates are weighed, e.g. to the project's scheme. A recommender that raises,
+    or returns what is not a valid suggestion, is left out from then on and reported once in problems."""
     problems = problems if problems is not None else Problems()
     records = list(records)
     ready = [r for r in recommenders if r.trained]
@@ -186,6 +188,8 @@ def suggest(
                 rec.name, "suggesting", lambda rec=rec, doc=document: _checked(rec.suggest(doc), doc, rec.name)
             )
             found.extend(made or ())
+        if fit is not None:
+            found = [f for f in map(fit, found) if f is not None]
         found = without_remembered(without_existing(found, [document]), records)
         out.extend(best_per_key(found))
     return out

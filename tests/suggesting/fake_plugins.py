@@ -52,3 +52,26 @@ class OutOfBounds(FirstWord):
     def suggest(self, document: AnnotatedDocument) -> list[Suggestion]:
         n = len(document.text)
         return [Suggestion(document.id, (Fragment(n, n + 5),), "claim", None, 0.5, self.name, self.version)]
+
+
+class OffScheme(FirstWord):
+    """Proposes a label the default scheme lacks, and attributes it does not define or allow."""
+
+    name = "off_scheme"
+
+    def suggest(self, document: AnnotatedDocument) -> list[Suggestion]:
+        span = (Fragment(0, document.text.find(" ")),)
+        return [
+            Suggestion(document.id, span, "propaganda", None, 0.5, self.name, self.version),
+            Suggestion(document.id, span, "opinion", "hyperbole", 0.5, self.name, self.version),
+            Suggestion(
+                document.id,
+                span,
+                "opinion",
+                "loaded_language",
+                0.5,
+                self.name,
+                self.version,
+                attributes={"polarity": "negative", "intensity": "extreme", "colour": "red"},
+            ),
+        ]
