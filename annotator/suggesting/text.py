@@ -95,6 +95,7 @@ def normal_form(word: str, language: str = "") -> str:
     return str(stemmer.stemWord(folded))
 
 
+@lru_cache(maxsize=200_000)
 def shape(word: str) -> str:
     """The word's shape with runs collapsed: 'Obama' -> 'Xx', 'NATO' -> 'X', '2020' -> 'd', '“' -> '“'."""
     out: list[str] = []
