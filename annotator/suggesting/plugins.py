@@ -29,16 +29,26 @@ class Failure:
 
     def message(self) -> str:
         times = f" ({self.times} times)" if self.times > 1 else ""
-        return f"recommender '{self.recommender}' failed while {self.stage}{times}: {self.error}; it was left out"
+        outcome = "it was left out" if self.stage in BLOCKING else "its suggestions were left out where it failed"
+        return f"recommender '{self.recommender}' failed while {self.stage}{times}: {self.error}; {outcome}"
+
+
+BLOCKING = frozenset({"loading", "training"})  # after failing here a recommender is not asked again
 
 
 @dataclass
 class Problems:
-    """What went wrong in recommenders during one run: each recommender reported once, with a count."""
+    """What went wrong in recommenders during one run: each recommender reported once, with a count.
+
+    A recommender that fails to load or train is not called again; one that fails to suggest for a document is
+    still asked about the next (a plugin may stumble on one odd text only)."""
 
     failures: dict[str, Failure] = field(default_factory=dict)
+    blocked: set[str] = field(default_factory=set)
 
     def record(self, recommender: str, stage: str, exc: BaseException) -> None:
+        if stage in BLOCKING:
+            self.blocked.add(recommender)
         if recommender in self.failures:
             self.failures[recommender].times += 1
             return
@@ -48,8 +58,7 @@ class Problems:
 
     def guard(self, recommender: str, stage: str, call: Callable[[], T]) -> T | None:
         """call(), or None after recording what it raised (cancelling training is passed on, not a failure)."""
-        if recommender in self.failures:
-            self.failures[recommender].times += 1
+        if recommender in self.blocked:
             return None
         try:
             return call()

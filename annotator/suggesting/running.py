@@ -101,7 +101,7 @@ def prepare(
     retrain_stale. Cancelling (progress answers False) raises TrainingCancelled; saved models stay as they were.
     """
     report = TrainingReport(problems=problems or Problems())
-    trainable = [r for r in recommenders if r.trainable]
+    trainable = [r for r in recommenders if getattr(r, "trainable", True)]
     print_ = fingerprint(documents)
     total = len(trainable) * STEPS
     for n, rec in enumerate(trainable):
@@ -179,7 +179,7 @@ def suggest(
     or returns what is not a valid suggestion, is left out from then on and reported once in problems."""
     problems = problems if problems is not None else Problems()
     records = list(records)
-    ready = [r for r in recommenders if r.trained]
+    ready = [r for r in recommenders if problems.guard(r.name, "suggesting", lambda r=r: bool(r.trained))]
     out: list[Suggestion] = []
     for document in documents:
         found: list[Suggestion] = []

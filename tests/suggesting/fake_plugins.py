@@ -75,3 +75,17 @@ class OffScheme(FirstWord):
                 attributes={"polarity": "negative", "intensity": "extreme", "colour": "red"},
             ),
         ]
+
+
+class StumblesOnEmoji(FirstWord):
+    """Works, except on a text with an emoji in it."""
+
+    name = "stumbles_on_emoji"
+
+    def suggest(self, document: AnnotatedDocument) -> list[Suggestion]:
+        if "😀" in document.text:
+            raise UnicodeError("emoji")
+        return [
+            Suggestion(document.id, s.fragments, "opinion", None, 0.4, self.name, self.version)
+            for s in super().suggest(document)
+        ]

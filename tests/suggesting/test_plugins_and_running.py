@@ -46,27 +46,34 @@ def test_a_plugin_that_raises_is_left_out_reported_once_and_the_others_still_run
         fails_to_start=f"{FAKES}:FailsToStart",
         not_installed="no_such_lab_package.recommenders:Thing",
         out_of_bounds=f"{FAKES}:OutOfBounds",
+        stumbles_on_emoji=f"{FAKES}:StumblesOnEmoji",
     )
     problems = Problems()
     caplog.set_level(logging.ERROR, logger="annotator.suggesting.plugins")
     made = discover(None, problems)
-    assert [r.name for r in made] == ["fails_to_suggest", "fails_to_train", "first_word", "out_of_bounds"]
-    docs = [AnnotatedDocument(f"d{n}", f"Word{n} and more text.") for n in range(4)]
+    names = ["fails_to_suggest", "fails_to_train", "first_word", "out_of_bounds", "stumbles_on_emoji"]
+    assert [r.name for r in made] == names
+    docs = [AnnotatedDocument(f"d{n}", f"Word{n} and more text{' 😀' * (n == 2)}.") for n in range(4)]
     running.prepare(made, docs, None, problems=problems)
     found = running.suggest(made, docs, problems=problems)
-    assert [(s.document, s.recommender) for s in found] == [(f"d{n}", "first_word") for n in range(4)]
+    both = ["first_word", "stumbles_on_emoji"]
+    assert [(s.document, s.recommender) for s in found] == [
+        (f"d{n}", name) for n in range(4) for name in (["first_word"] if n == 2 else both)
+    ]
     assert problems.messages() == [
         "recommender 'fails_to_start' failed while loading: ImportError: needs a GPU library; it was left out",
         "recommender 'not_installed' failed while loading: ModuleNotFoundError: No module named "
         "'no_such_lab_package'; it was left out",
         "recommender 'fails_to_train' failed while training: MemoryError: out of memory; it was left out",
         "recommender 'fails_to_suggest' failed while suggesting (4 times): RuntimeError: cannot read d0; "
-        "it was left out",
+        "its suggestions were left out where it failed",
         "recommender 'out_of_bounds' failed while suggesting (4 times): ValueError: suggestion 20..25 lies outside "
-        "the text (20 characters); it was left out",
+        "the text (20 characters); its suggestions were left out where it failed",
+        "recommender 'stumbles_on_emoji' failed while suggesting: UnicodeError: emoji; "
+        "its suggestions were left out where it failed",
     ]
     logged = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert len(logged) == 5 and all(r.exc_info for r in logged)  # each once, with its traceback
+    assert len(logged) == 6 and all(r.exc_info for r in logged)  # each once, with its traceback
 
 
 def test_asking_for_a_recommender_nobody_registered_names_the_known_ones(registered) -> None:

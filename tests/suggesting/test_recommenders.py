@@ -92,7 +92,9 @@ def test_learned_spans_find_learned_words_in_new_sentences_with_exact_offsets() 
     model = LearnedSpans()
     notes = model.train(training_set())
     assert notes == [] and model.labels == ["opinion/loaded_language"]
-    text = "😀 Résumé:\r\nThe senator called the vote absurd and left.\r\nThe budget meeting was cruel to families, שלום."
+    text = (
+        "😀 Résumé:\r\nThe senator called the vote absurd and left.\r\nThe budget meeting was cruel to families, שלום."
+    )
     target = AnnotatedDocument("t", text)
     found = covered(target, model.suggest(target))
     assert ("absurd", "opinion/loaded_language") in found and ("cruel", "opinion/loaded_language") in found
