@@ -31,7 +31,7 @@ THRESHOLD = 0.6
 MAX_ROWS = 60_000  # tokens per label before the sentences without it are sampled (see _sample)
 EPOCHS = 5  # as good as 20 on the PTC sample, and four times quicker
 ALPHA = 3e-3  # L2 strength: strong, because a project's first few hundred spans are few
-FORMAT = 1
+FORMAT = 1  # bump it, and the version, whenever features.py hashes or names its features differently
 ARRAYS, META = "weights.npz", "model.json"
 
 

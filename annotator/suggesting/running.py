@@ -102,7 +102,7 @@ def prepare(
     """
     report = TrainingReport(problems=problems or Problems())
     trainable = [r for r in recommenders if getattr(r, "trainable", True)]
-    print_ = fingerprint(documents)
+    data = fingerprint(documents)
     total = len(trainable) * STEPS
     for n, rec in enumerate(trainable):
         where = folder / rec.name if folder is not None else None
@@ -111,9 +111,9 @@ def prepare(
             try:
                 meta = _read_meta(where, rec)
                 rec.load(where)
-                if meta.get("fingerprint") == print_ or not retrain_stale:
+                if meta.get("fingerprint") == data or not retrain_stale:
                     report.loaded.append(rec.name)
-                    if meta.get("fingerprint") != print_:
+                    if meta.get("fingerprint") != data:
                         report.notes.append(f"{rec.name}: trained before the latest annotations; --train updates it")
                     continue
                 reason = "the annotations changed since it was trained"
@@ -127,7 +127,9 @@ def prepare(
         def step(done: int, steps: int, base: int = n * STEPS, name: str = rec.name) -> bool | None:
             return progress(base + (STEPS * done) // max(steps, 1), total, f"training {name}") if progress else None
 
-        notes = report.problems.guard(rec.name, "training", lambda rec=rec, step=step: rec.train(documents, step))
+        notes = report.problems.guard(
+            rec.name, "training", lambda rec=rec, step=step: [str(note) for note in rec.train(documents, step) or ()]
+        )
         if notes is None:
             continue
         report.notes.extend(notes)
@@ -136,7 +138,7 @@ def prepare(
             meta = {
                 "recommender": rec.name,
                 "version": rec.version,
-                "fingerprint": print_,
+                "fingerprint": data,
                 "trained": datetime.now(UTC).isoformat(timespec="seconds"),
                 "documents": len(documents),
                 "spans": sum(len(d.spans) for d in documents),
