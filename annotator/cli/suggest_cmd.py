@@ -34,6 +34,7 @@ def register(commands: Any) -> None:
     )
     p.add_argument("--collection", metavar="NAME", help="suggest for the documents of this collection only")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--min-score", type=float, default=0.0, metavar="X", help="leave out suggestions scored below X")
     p.add_argument("--models", metavar="DIR", help="folder of the trained models (default: beside the database)")
     p.add_argument(
         "--evaluate", action="store_true", help="score on held-out documents beside random spans; saves nothing"
@@ -74,14 +75,15 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         return 0
     for message in run.messages():
         print(f"note: {message}", file=sys.stderr)
+    shown = [s for s in run.suggestions if s.score >= args.min_score]
     if args.json:
-        print_json({"suggestions": [suggestion_to_dict(s, run.texts[s.document]) for s in run.suggestions]})
+        print_json({"suggestions": [suggestion_to_dict(s, run.texts[s.document]) for s in shown]})
         return 0
-    for s in run.suggestions:
+    for s in shown:
         label = s.label + (f"/{s.subtype}" if s.subtype else "")
         text = run.texts[s.document][s.start : s.end]
         print(f"{s.document[:8]}  {s.start:6d}-{s.end:<6d} {s.score:.2f}  {label:<28} {text[:60]!r}  ({s.recommender})")
-    print(f"{len(run.suggestions)} suggestions for {len({s.document for s in run.suggestions})} documents")
+    print(f"{len(shown)} suggestions for {len({s.document for s in shown})} documents")
     return 0
 
 
