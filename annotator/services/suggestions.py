@@ -15,7 +15,7 @@ from typing import Any
 
 from annotator import paths
 from annotator.core.errors import InputError
-from annotator.core.scheme import Scheme
+from annotator.core.scheme import Scheme, Scope
 from annotator.services import collections, exporting
 from annotator.services.project import Project
 from annotator.suggesting import evaluation, plugins, running
@@ -76,7 +76,7 @@ class SuggestRun:
 
 
 class SchemeFit:
-    """Keeps suggestions whose label and sub-type the scheme has, with only the attributes it defines and allows;
+    """Keeps suggestions whose span label and sub-type the scheme has, with only the attributes it defines and allows;
     counts what it leaves out for one note per recommender and label."""
 
     def __init__(self, scheme: Scheme) -> None:
@@ -85,7 +85,8 @@ class SchemeFit:
 
     def __call__(self, s: Suggestion) -> Suggestion | None:
         scheme = self.scheme
-        if not scheme.has_label(s.label) or (s.subtype and s.subtype not in {t.name for t in scheme.subtypes(s.label)}):
+        known = scheme.has_label(s.label) and scheme.label(s.label).scope is not Scope.DOCUMENT
+        if not known or (s.subtype and s.subtype not in {t.name for t in scheme.subtypes(s.label)}):
             self.missing[(s.recommender, s.label + (f"/{s.subtype}" if s.subtype else ""))] += 1
             return None
         attributes = {}
@@ -101,7 +102,7 @@ class SchemeFit:
 
     def notes(self) -> list[str]:
         return [
-            f"{rec}: '{label}' is not in the project's scheme; {n} suggestion{'s' if n > 1 else ''} left out"
+            f"{rec}: '{label}' is not a span label of the project's scheme; {n} suggestion{'s' if n > 1 else ''} left out"
             for (rec, label), n in sorted(self.missing.items())
         ]
 

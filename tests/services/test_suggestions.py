@@ -37,7 +37,10 @@ def test_suggestions_repeat_no_annotation_and_fit_the_scheme(sample_project, tmp
     scheme = sample_project.scheme
     for s in run.suggestions:
         assert s.key not in existing
-        scheme.check_annotation(s.label, s.subtype, dict(s.attributes))
+        assert scheme.has_label(s.label) and scheme.label(s.label).scope.value == "span"
+        assert s.subtype is None or s.subtype in {t.name for t in scheme.subtypes(s.label)}
+        for name, value in s.attributes.items():
+            scheme.label(s.label).attribute(name).check(value)
         assert run.texts[s.document][s.start : s.end].strip() == run.texts[s.document][s.start : s.end]
     recommenders = {s.recommender for s in run.suggestions}
     assert {"attribution_cues", "learned_spans"} <= recommenders
@@ -53,8 +56,9 @@ def test_labels_and_attributes_the_scheme_lacks_are_left_out_with_a_note(sample_
         ("opinion", "loaded_language", {"polarity": "negative"})
     ] * 5
     assert run.messages() == [
-        "off_scheme: 'opinion/hyperbole' is not in the project's scheme; 5 suggestions left out",
-        "off_scheme: 'propaganda' is not in the project's scheme; 5 suggestions left out",
+        "off_scheme: 'genre/opinion' is not a span label of the project's scheme; 5 suggestions left out",
+        "off_scheme: 'opinion/hyperbole' is not a span label of the project's scheme; 5 suggestions left out",
+        "off_scheme: 'propaganda' is not a span label of the project's scheme; 5 suggestions left out",
     ]
 
 

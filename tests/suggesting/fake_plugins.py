@@ -63,6 +63,7 @@ class OffScheme(FirstWord):
         span = (Fragment(0, document.text.find(" ")),)
         return [
             Suggestion(document.id, span, "propaganda", None, 0.5, self.name, self.version),
+            Suggestion(document.id, span, "genre", "opinion", 0.5, self.name, self.version),  # a document label
             Suggestion(document.id, span, "opinion", "hyperbole", 0.5, self.name, self.version),
             Suggestion(
                 document.id,
