@@ -101,10 +101,11 @@ class SchemeFit:
         return s if attributes == s.attributes else replace(s, attributes=attributes)
 
     def notes(self) -> list[str]:
-        return [
-            f"{rec}: '{label}' is not a span label of the project's scheme; {n} suggestion{'s' if n > 1 else ''} left out"
-            for (rec, label), n in sorted(self.missing.items())
-        ]
+        out = []
+        for (rec, label), n in sorted(self.missing.items()):
+            count = f"{n} suggestions" if n > 1 else "1 suggestion"
+            out.append(f"{rec}: '{label}' is not a span label of the project's scheme; {count} left out")
+        return out
 
 
 def suggest(
