@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from annotator.cli import analysis_cmd, collections_cmd, review_commands, server_commands
+from annotator.cli import analysis_cmd, collections_cmd, review_commands, server_commands, suggest_cmd
 from annotator.cli.common import actor_name, database_url, print_json
 from annotator.cli.progress import ProgressBar, print_report
 from annotator.core.errors import InputError
@@ -97,6 +97,7 @@ def register(commands: Any) -> None:
     review_commands.register(commands)
     server_commands.register(commands)
     analysis_cmd.register(commands)
+    suggest_cmd.register(commands)
 
 
 def open_project(args: argparse.Namespace) -> Project:
