@@ -50,22 +50,24 @@ _DATE_CUES = re.compile(r"\b(?:published|updated|posted|date|veröffentlicht|pub
 
 
 def guess_outlet(lines: Sequence[Line], head: int) -> str:
-    """The site name the captions repeat ("- Sputnik International, 1920"): a name after a dash must come twice
-    (a headline may end "- Here's Why"); one after a bar before the article ("Title | Daily Planet") or in
-    a copyright line ("© 2024 Daily Planet") is enough once."""
-    counts: Counter[str] = Counter()
+    """The site name the captions repeat ("- Sputnik International, 1920"). A name after a dash must stand on
+    two short lines (a headline may end "- Here's Why"); one after a bar before the article ("Title | Daily
+    Planet") or in a copyright line ("© 2024 Daily Planet") is enough once."""
+    short = [line.text for line in lines if len(line.text) <= SHORT_LINE]
+    named: set[str] = set()
     sure: set[str] = set()
     for number, line in enumerate(lines):
         if len(line.text) > SHORT_LINE:
             continue
         for match in _SITE_AFTER_SEPARATOR.finditer(line.text):
             name = match.group(1).strip(" .")
-            counts[name] += 1
+            named.add(name)
             if number < head and "|" in match.group():
                 sure.add(name)
         sure.update(m.group(1).strip(" .") for m in _SITE_AFTER_COPYRIGHT.finditer(line.text))
-    ranked = [name for name, n in counts.most_common() if len(name) > 2 and (n >= 2 or name in sure)]
-    return ranked[0] if ranked else next(iter(sorted(sure)), "")
+    counts = Counter({name: sum(name in text for text in short) for name in named | sure if len(name) > 2})
+    ranked = [name for name, n in counts.most_common() if n >= 2 or name in sure]
+    return ranked[0] if ranked else ""
 
 
 def guess_headline(lines: Sequence[Line], outlet: str) -> int | None:
