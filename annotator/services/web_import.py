@@ -173,6 +173,33 @@ def import_url_file(project: Project, path: Path, actor: str, **kwargs: object) 
     return import_urls(project, entries, actor, **kwargs)  # type: ignore[arg-type]
 
 
+def import_addresses(
+    project: Project, urls: list[str], url_files: list[Path], actor: str, **kwargs: object
+) -> ImportReport:
+    """URLs given one by one and files listing more (one per line), in one batch; an unreadable list file is
+    reported as failed and the rest goes on."""
+    entries: list[str | tuple[str, str]] = list(urls)
+    report = ImportReport()
+    for path in url_files:
+        try:
+            entries += [(f"{path}:{number}", url) for number, url in read_url_list(path)]
+        except InputError as exc:
+            report.failed.append((str(path), str(exc)))
+    report.merge(import_urls(project, entries, actor, **kwargs))  # type: ignore[arg-type]
+    return report
+
+
+def count_addresses(urls: list[str], url_files: list[Path]) -> int:
+    """How many pages import_addresses will fetch, for a progress bar (unreadable lists count none)."""
+    total = len(urls)
+    for path in url_files:
+        try:
+            total += len(read_url_list(path))
+        except InputError:
+            pass
+    return total
+
+
 def split_addresses(items: Iterable[str]) -> tuple[list[str], list[str]]:
     """(URLs, file paths) among command-line arguments."""
     urls, paths = [], []
