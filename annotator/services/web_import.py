@@ -15,6 +15,7 @@ import codecs
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, InputError
@@ -26,6 +27,7 @@ from annotator.formats.html import page_document
 from annotator.formats.plaintext import title_from
 from annotator.formats.registry import DocumentBundle, ReadOptions
 from annotator.services import collections, documents
+from annotator.services.documents import AddOutcome
 from annotator.services.importing import ImportReport
 from annotator.services.project import Project
 from annotator.services.web_fetch import Fetched, FetchError, FetchLimits, fetch, looks_like_url
@@ -71,6 +73,29 @@ def page_bundle(fetched: Fetched, options: ReadOptions | None = None) -> Documen
         metadata.update(requested_url=fetched.url, redirects=list(fetched.redirects))
     title = doc.title if doc.title and doc.title != Path(where).stem else _title_from_url(where)
     return DocumentBundle(replace(doc, source=where, title=title or where, metadata=metadata))
+
+
+def pasted_document(html: str = "", text: str = "", options: ReadOptions | None = None, url: str = "") -> Document:
+    """The document of pasted content (no database): its HTML flavour when there is one, whole, with what
+    trafilatura leaves out of the article marked; else its plain text as a scraped text. url: the page it was
+    copied from, when the clipboard says."""
+    options = options or ReadOptions()
+    doc: Document | None = None
+    if html.strip():
+        try:
+            doc = page_document(html, "utf-8", "clipboard", replace(options, full_text=True))
+        except InputError:
+            doc = None  # HTML without visible text (an image copied with its markup): try the plain flavour
+    if doc is None:
+        if not text.strip():
+            raise InputError("the clipboard holds no text to make a document from")
+        base = Document(text=text, title=title_from(text, "Pasted article"), newline=newline_style(text))
+        doc = scraped.apply(base, options)
+    metadata = {k: v for k, v in doc.metadata.items() if k != "file"}
+    metadata.update(source_format="clipboard html" if doc.metadata.get("file") else "clipboard text")
+    metadata["pasted"] = datetime.now(UTC).isoformat(timespec="seconds")
+    title = doc.title if doc.title != "clipboard" else title_from(doc.text, "Pasted article")
+    return replace(doc, source=url or doc.source or "clipboard", title=title, metadata=metadata)
 
 
 def _refused_kind(fetched: Fetched) -> str:
@@ -211,17 +236,22 @@ def split_addresses(items: Iterable[str]) -> tuple[list[str], list[str]]:
 # -- the one place this module touches project data (re-point after the storage redesign) -------------------
 
 
+def store_document(project: Project, doc: Document, actor: str, collection: str | None = None) -> AddOutcome:
+    """Store one fetched or pasted document through the documents service, in its own transaction (a text
+    already in the project is not stored again: the outcome names the document it repeats)."""
+    outcome = documents.add_document(project, doc, actor)
+    if collection:
+        kept = outcome.duplicate_of.uuid if outcome.duplicate_of is not None else doc.uuid
+        collections.add_documents(project, collection, [kept], actor)
+    return outcome
+
+
 def _store(
     project: Project, bundle: DocumentBundle, actor: str, collection: str | None, where: str, report: ImportReport
 ) -> None:
-    """Store one fetched page through the documents service (its own transaction; duplicates by text)."""
-    outcome = documents.add_document(project, bundle.document, actor)
+    outcome = store_document(project, bundle.document, actor, collection)
     if outcome.duplicate_of is not None:
         report.duplicates.append((where, outcome.duplicate_of.uuid))
         report.titles[outcome.duplicate_of.uuid] = outcome.duplicate_of.title
-        uuid = outcome.duplicate_of.uuid
     else:
         report.imported.append((where, bundle.document.uuid))
-        uuid = bundle.document.uuid
-    if collection:
-        collections.add_documents(project, collection, [uuid], actor)
