@@ -151,7 +151,12 @@ NEWS_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "pl", "uk", "t
 def _parser(language: str):  # type: ignore[no-untyped-def]
     # Day first for 11.07.2023 (the seed's and most of the world's order); whole dates only, so that a lone
     # "2023" or "In April" is no publication date.
-    settings = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first"}
+    settings = {
+        "DATE_ORDER": "DMY",
+        "REQUIRE_PARTS": ["day", "month", "year"],
+        "PREFER_DAY_OF_MONTH": "first",
+        "PARSERS": ["absolute-time"],  # not "2 days ago" (relative to today, not to the article), nor timestamps
+    }
     code = language.split("-")[0].lower()
     languages = [code] if code in _known_languages() else list(NEWS_LANGUAGES)
 
