@@ -2,10 +2,13 @@
 itself (headline, date, byline, outlet) read from it.
 
 A saved or pasted news page holds the article and, around it, the site's navigation words, "Subscribe",
-image credits and comment prompts. jusText classifies each line as one paragraph (by length, stop-word
-density and its neighbours, the context its revision step uses); the headline found here is handed to it as
-a heading, which jusText keeps with the paragraphs that follow it. The text itself is never changed: furniture
-is a list of [start, end) code-point ranges, each a run of whole lines without their edge spaces.
+image credits and comment prompts. jusText classifies each line as one paragraph (by length and stop-word
+density, then by its neighbours in its revision step). Plain text lacks the markup jusText reads in a page, so
+three shapes stand in for it: a row of short items separated by bars is a menu (what link density says), a
+short line naming the site is a caption, and the headline starts the article (what stands before it is
+furniture; during the revision it is a boundary, so captions between it and the text are judged on their own).
+The text itself is never changed: furniture is a list of [start, end) code-point ranges, each a run of whole
+lines without their edge spaces.
 
 Until storage has a field for them, readers put the ranges in document.metadata["boilerplate"] and the names of
 the fields they guessed in metadata["guessed"]. ReadOptions.extra["keep_boilerplate"] turns the marking off;
@@ -102,7 +105,8 @@ def _article_start(paragraphs: list[Paragraph]) -> int:
             runs.append((number, len(paragraph.text)))
     largest = max(size for _, size in runs)
     first = next(start for start, size in runs if 4 * size >= largest)
-    return next(n for n in range(first, len(paragraphs)) if paragraphs[n].cf_class == "good")
+    prose = (n for n in range(first, len(paragraphs)) if paragraphs[n].cf_class == "good")
+    return next(prose, first)
 
 
 def _furniture(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.core.errors import InputError
 from annotator.core.model import Document
@@ -247,3 +249,22 @@ def test_apply_never_changes_text_or_identity() -> None:
     done = scraped.apply(doc, ReadOptions())
     assert (done.text, done.sha256, done.uuid) == (doc.text, doc.sha256, doc.uuid)
     assert done.metadata["source_format"] == "text" and doc.metadata == {"source_format": "text"}
+
+
+LINES = st.sampled_from(
+    [*FURNITURE_HEAD, *FURNITURE_AROUND, *FURNITURE_FOOT, HEADLINE, *BODY, "", "  ", "\ufeff", "Home 😀 e\u0301"]
+)
+BREAKS = st.sampled_from(["\n", "\r\n", "\r", "\n\n", " \t\r\n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.one_of(LINES, st.text(max_size=80)), BREAKS), max_size=30))
+def test_ranges_are_whole_lines_in_order_inside_the_text(parts) -> None:
+    text = "".join(line + brk for line, brk in parts)
+    ranges = scraped.boilerplate_ranges(text)
+    assert ranges == sorted(ranges) and all(0 <= s < e <= len(text) for s, e in ranges)
+    assert all(a[1] < b[0] for a, b in zip(ranges, ranges[1:], strict=False))  # apart, not touching
+    line_starts = {line.start for line in scraped.lines_of(text)}
+    line_ends = {line.end for line in scraped.lines_of(text)}
+    assert all(s in line_starts and e in line_ends for s, e in ranges)
+    assert scraped.analyse(text, mark=False).boilerplate == []
