@@ -12,8 +12,9 @@ from annotator.cli.common import actor_name, database_url, print_json
 from annotator.cli.progress import ProgressBar, print_report
 from annotator.core.errors import InputError
 from annotator.core.model import annotation_to_dict, document_to_dict
+from annotator.formats.article_fields import parse_date
 from annotator.formats.registry import ReadOptions
-from annotator.services import documents, exporting, importing
+from annotator.services import documents, exporting, importing, web_import
 from annotator.services.annotating import Annotating
 from annotator.services.project import Project
 
@@ -22,7 +23,9 @@ def register(commands: Any) -> None:
     p = commands.add_parser(
         "import", help="import articles or annotated files", description="Import files and folders."
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (walked recursively) and .zip archives")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, folders (walked recursively), .zip archives and http(s) URLs"
+    )
     p.add_argument("--format", help="format name (default: detected from each file)")
     p.add_argument("--annotator", help="put imported annotations under this annotator")
     p.add_argument(
@@ -32,6 +35,12 @@ def register(commands: Any) -> None:
     )
     p.add_argument("--delimiter", help="CSV column separator (default: detected; 'tab' for tabs)")
     p.add_argument("--full-text", action="store_true", help="web pages: keep the whole page text, not the article")
+    p.add_argument(
+        "--keep-boilerplate", action="store_true", help="do not mark page furniture (menus, captions, 'Subscribe')"
+    )
+    p.add_argument("--outlet", metavar="NAME", help="outlet of every imported article (instead of the guessed one)")
+    p.add_argument("--published", metavar="DATE", help="publication date of every imported article, e.g. 2023-07-11")
+    p.add_argument("--url-list", action="store_true", help="the files given list web addresses, one per line")
     p.add_argument(
         "--label-map",
         metavar="FILE",
@@ -121,12 +130,27 @@ def cmd_import(args: argparse.Namespace) -> int:
         options.extra["delimiter"] = args.delimiter
     if args.label_map:
         options.extra["label_map"] = args.label_map
-    paths = [Path(p) for p in args.paths]
-    bar = ProgressBar(importing.count_files(paths, args.format), enabled=sys.stderr.isatty())
-    report = importing.import_paths(
-        project, paths, actor_name(args), args.format, options, bar.update, collection=args.collection
-    )
-    bar.close()
+    options.extra.update(keep_boilerplate=args.keep_boilerplate, outlet=args.outlet)
+    if args.published:
+        options.extra["published"] = parse_date(args.published)
+    urls, names = web_import.split_addresses(args.paths)
+    paths = [Path(p) for p in names]
+    report = importing.ImportReport()
+    if paths and not args.url_list:
+        bar = ProgressBar(importing.count_files(paths, args.format), enabled=sys.stderr.isatty())
+        report = importing.import_paths(
+            project, paths, actor_name(args), args.format, options, bar.update, collection=args.collection
+        )
+        bar.close()
+    if urls or args.url_list:
+        lists = paths if args.url_list else []
+        bar = ProgressBar(web_import.count_addresses(urls, lists), enabled=sys.stderr.isatty())
+        report.merge(
+            web_import.import_addresses(
+                project, urls, lists, actor_name(args), options=options, progress=bar.update, collection=args.collection
+            )
+        )
+        bar.close()
     print_report(report, args.collection)
     return 1 if report.failed else 0
 

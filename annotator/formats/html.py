@@ -2,7 +2,9 @@
 
 Nothing in the page is ever fetched or run: the page is parsed from the string (lxml's HTML parser loads no
 DTD, entity or resource), scripts are dropped, and no URL in it is opened. ReadOptions.full_text keeps the
-whole visible text of the page instead of the extracted article.
+whole visible text of the page instead of the extracted article, with the lines trafilatura left out of the
+article marked as furniture (formats/scraped.py); in the extracted article, furniture trafilatura kept is
+marked by the same detection as a scraped text's.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import trafilatura
 from annotator.core.errors import InputError
 from annotator.core.model import Document
 from annotator.core.text import newline_style
+from annotator.formats import scraped
 from annotator.formats.decoding import decode_text, read_limited
 from annotator.formats.limits import MAX_TEXT_BYTES
 from annotator.formats.registry import DocumentBundle, ReadOptions, reader
@@ -99,30 +102,40 @@ def extract(html: str, full_text: bool = False) -> tuple[str, dict[str, Any]]:
     return text, meta
 
 
+# our field -> trafilatura's metadata key: what the page states, which the text's guesses do not replace
+_STATED = (("title", "title"), ("author", "author"), ("published", "date"), ("outlet", "sitename"))
+
+
+def page_document(html: str, encoding: str, where: str, options: ReadOptions) -> Document:
+    """The document of one page's HTML (where: the file or URL it came from, for messages and metadata)."""
+    article, meta = extract(html)
+    text = full_page_text(html) if options.full_text else article
+    if not text.strip():
+        hint = "" if options.full_text else "; try the option to keep the full page text"
+        raise InputError(f"no article text found in this page{hint}", where)
+    extra = {k: v for k, v in meta.items() if k in ("hostname", "description")}
+    doc = Document(
+        text=text,
+        title=meta.get("title") or Path(where).stem,
+        encoding=encoding,
+        newline=newline_style(text),
+        source=meta.get("url") or where,
+        outlet=meta.get("sitename", ""),
+        author=meta.get("author", ""),
+        published=meta.get("date", ""),
+        language=meta.get("language", ""),
+        metadata={
+            "source_format": "html",
+            "file": where,
+            "extraction": "full page" if options.full_text else "trafilatura",
+            **extra,
+        },
+    )
+    outside = scraped.outside_article(text, article) if options.full_text and article.strip() else None
+    return scraped.apply(doc, options, known=tuple(ours for ours, key in _STATED if meta.get(key)), ranges=outside)
+
+
 @reader("html", extensions=("html", "htm", "xhtml"), description="Web page (main text and metadata)")
 def read_html(path: Path, options: ReadOptions) -> Iterator[DocumentBundle]:
     html, encoding = decode_text(read_limited(path, MAX_TEXT_BYTES, "page"), str(path))
-    text, meta = extract(html, options.full_text)
-    if not text.strip():
-        hint = "" if options.full_text else "; try the option to keep the full page text"
-        raise InputError(f"no article text found in this page{hint}", str(path))
-    extra = {k: v for k, v in meta.items() if k in ("hostname", "description")}
-    yield DocumentBundle(
-        Document(
-            text=text,
-            title=meta.get("title") or path.stem,
-            encoding=encoding,
-            newline=newline_style(text),
-            source=meta.get("url") or str(path),
-            outlet=meta.get("sitename", ""),
-            author=meta.get("author", ""),
-            published=meta.get("date", ""),
-            language=meta.get("language", ""),
-            metadata={
-                "source_format": "html",
-                "file": str(path),
-                "extraction": "full page" if options.full_text else "trafilatura",
-                **extra,
-            },
-        )
-    )
+    yield DocumentBundle(page_document(html, encoding, str(path), options))

@@ -39,6 +39,7 @@ class EditorWindow(Protocol):
     def switch_annotator(self, name: str) -> None: ...
     def mark_boilerplate(self, furniture: bool) -> None: ...
     def show_span(self, document: str, start: int, end: int) -> None: ...
+    def open_document(self, uuid: str) -> None: ...
     def show_colleagues(self, names: list[str]) -> None: ...
 
 
@@ -75,6 +76,8 @@ class WindowMenus:
 
     def _file(self, menu: QMenu) -> None:
         self.import_action = self.add(menu, "&Import…", self.import_files, "Ctrl+I")
+        self.url_action = self.add(menu, "Add from &URL…", self.import_urls)
+        self.paste_action = self.add(menu, "New document from &clipboard", self.paste_document, "Ctrl+Shift+V")
         self.export_action = self.add(menu, "&Export…", self.export_dataset, "Ctrl+E")
         self.samples_action = self.add(menu, "Load &sample articles", self.owner.load_samples)
         menu.addSeparator()
@@ -254,6 +257,24 @@ class WindowMenus:
 
         report = run_import(self.window, self.project, self.session.annotator, paths or [])
         self.owner.after_import(report)
+
+    def import_urls(self) -> None:
+        from annotator.ui.dialogs.url_dialog import run_url_import
+
+        self.owner.after_import(run_url_import(self.window, self.project, self.session.annotator))
+
+    def paste_document(self) -> None:
+        """The clipboard's article as a new document, opened with its metadata to check."""
+        from annotator.ui.clipboard_import import paste_as_document
+
+        outcome = paste_as_document(self.project, self.session.annotator, self.window)
+        if outcome is None:
+            return
+        self.owner.refresh_documents()
+        shown = outcome.duplicate_of or outcome.document
+        self.owner.open_document(shown.uuid)
+        if outcome.added:
+            self.edit_metadata()
 
     def export_dataset(self) -> None:
         from annotator.ui.dialogs.export_dialog import run_export

@@ -69,11 +69,11 @@ class ReaderPane(QWidget):
     def _on_document_opened(self) -> None:
         doc = self.session.document
         assert doc is not None
-        facts = " · ".join(html.escape(x) for x in (doc.outlet, doc.author, doc.published, doc.source) if x)
-        self.header.setText(
-            f"<h2 style='margin:0'>{html.escape(doc.title or '(untitled)')}</h2><span style='color:gray'>{facts}</span>"
-        )
+        facts = " · ".join(x for x in (doc.outlet, doc.author, doc.published, doc.source) if x)
+        self.header.hide()  # the view shows the headline above the text now
         self.view.show_text(self.session.offsets.display_text(), self.session.all_marks())
+        self.view.set_heading(doc.title or "(untitled)", facts)
+        self.view.set_boilerplate(list(doc.boilerplate), self.session.offsets)
         self._outline()
 
     def _on_annotation_stored(self, ann: Annotation) -> None:

@@ -266,3 +266,19 @@ def test_labels_the_scheme_lacks_stop_the_import_or_are_added(qtbot, project, tm
         second.start_import()
     assert project.scheme.has_label("propaganda")
     assert [r.annotation_count for r in documents.list_documents(project, "carol")] == [1]
+
+
+def test_page_furniture_is_marked_unless_the_box_is_ticked(qtbot, project, tmp_path) -> None:
+    from tests.formats.test_scraped import page
+
+    marked, kept = tmp_path / "marked.txt", tmp_path / "kept.txt"
+    marked.write_text(page(), encoding="utf-8")
+    kept.write_text(page().replace("Home", "Start"), encoding="utf-8")
+    for path, tick in ((marked, False), (kept, True)):
+        dialog = open_dialog(qtbot, project, [path])
+        dialog.keep_boilerplate.setChecked(tick)
+        with qtbot.waitSignal(dialog.imported, timeout=30_000) as done:
+            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        [(_, uuid)] = done.args[0].imported
+        stored = documents.get_document(project, uuid)
+        assert bool(stored.boilerplate) is not tick and "boilerplate" not in stored.metadata

@@ -86,6 +86,7 @@ class ImportDialog(QDialog):
         self.collection_box.addItems([c.name for c in collections.list_collections(project)])
         self.collection_box.lineEdit().setPlaceholderText("none (type a new name to create one)")
         self.full_text = QCheckBox("Web pages: keep the whole page text, not only the article")
+        self.keep_boilerplate = QCheckBox("Leave page furniture unmarked (menus, captions, “Subscribe”)")
         self.annotator = QLineEdit(placeholderText="as in the file")
         self.annotator.setToolTip("Annotated files (native JSONL, brat, ...): put their annotations under this name")
         self.unknown_labels = QComboBox()
@@ -102,6 +103,7 @@ class ImportDialog(QDialog):
         form.addRow("Imported annotations by:", self.annotator)
         form.addRow("Labels the scheme lacks:", self.unknown_labels)
         form.addRow("", self.full_text)
+        form.addRow("", self.keep_boilerplate)
 
         self.preview = TablePreview()
         self.preview.mapping_changed.connect(self._on_preview_mapping_changed)
@@ -190,6 +192,7 @@ class ImportDialog(QDialog):
             return
         full_text, annotator = self.full_text.isChecked(), self.annotator.text().strip() or None
         extra = {"label_map": self.unknown_labels.currentData()} if self.unknown_labels.currentData() else {}
+        extra["keep_boilerplate"] = self.keep_boilerplate.isChecked()
         options = ReadOptions(annotator=annotator, full_text=full_text, extra=dict(extra))
         file_options = {
             p: ReadOptions(annotator=annotator, mapping=m, full_text=full_text, extra=dict(extra))

@@ -59,6 +59,10 @@ class MetadataDialog(QDialog):
             edit.setObjectName(name)
             self.fields[name] = edit
             form.addRow(label + ":", edit)
+        for name in self.document.metadata.get("guessed", ()):  # read from the text by the importer: check them
+            if name in self.fields:
+                self.fields[name].setStyleSheet("background: #fff4c2; color: #1a1a1a")
+                self.fields[name].setToolTip("Guessed from the article's text on import: please check")
         self.fields["published"].setPlaceholderText("YYYY-MM-DD, or YYYY-MM, or YYYY")
         self.fields["language"].setPlaceholderText("e.g. en, de, pt-BR")
         self.date_hint = QLabel("")

@@ -1,32 +1,44 @@
 """The article as researchers read it: read-only, selectable by mouse and keyboard, highlights, outlines, tooltips.
 
-The view knows Qt positions only; annotator/core/offsets.py maps them to stored code-point offsets.
+The view knows Qt positions only; annotator/core/offsets.py maps them to stored code-point offsets. For reading
+comfort it keeps a readable column (margins on wide windows), spaces paragraphs apart, can show the headline as
+a heading above the text (outside the text and its positions) and greys page furniture (widgets/page_layout.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import html
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
+    QResizeEvent,
+    QTextDocument,
     QTextOption,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QStyle, QToolTip, QWidget
 
+from annotator.core.offsets import OffsetMap
+from annotator.ui.widgets.page_layout import FurnitureFormat, ParagraphSpacedLayout
 from annotator.ui.widgets.span_painter import Mark, SpanPainter
 
 BASE_POINT_SIZE = 12
 MIN_ZOOM, MAX_ZOOM = -6, 16
+READABLE_CHARACTERS = 80  # the text column's width on wide windows, in average characters
+PARAGRAPH_SPACING = 0.6  # space below a paragraph, in lines
+FURNITURE_TIP = "Page furniture (menus, captions, calls to subscribe): set aside from the article"
 
 
 class ReadingView(QPlainTextEdit):
@@ -42,8 +54,22 @@ class ReadingView(QPlainTextEdit):
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setMouseTracking(True)
         self.setCursorWidth(2)
+        document = QTextDocument(self)
+        self.page_layout = ParagraphSpacedLayout(document)
+        document.setDocumentLayout(self.page_layout)
+        self.setDocument(document)
         self.document().setDocumentMargin(24)
         self.marks = SpanPainter(self.document())
+        self.furniture = FurnitureFormat(self.document())
+        self.heading = QLabel(self)  # over the top margin, outside the text: no position of the text moves
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setWordWrap(True)
+        self.heading.setAutoFillBackground(True)
+        self.heading.setBackgroundRole(QPalette.ColorRole.Base)
+        self.heading.hide()
+        self._heading = ("", "")
+        self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins look like the page, not like the window
+        self.setAutoFillBackground(True)
         self.describe: Callable[[int], str] = lambda _pos: ""
         self._outlined: list[Mark] = []
         self._related: list[Mark] = []
@@ -58,7 +84,33 @@ class ReadingView(QPlainTextEdit):
         self.setPlainText(text)
         self.marks.document = self.document()
         self.marks.set_marks(marks)
+        self.furniture = FurnitureFormat(self.document())  # the new text's blocks carry no formats
         self.viewport().update()
+
+    def set_boilerplate(self, ranges: Iterable[Sequence[int]], offsets: OffsetMap) -> None:
+        """Show these [start, end) code-point ranges of the stored text (offsets maps them) greyed and smaller;
+        a pair that does not fit the text (a hand-edited file) is left out rather than refused."""
+        size = len(offsets.text)
+        fitting = [r for r in ranges if len(r) == 2 and all(isinstance(x, int) for x in r) and 0 <= r[0] < r[1] <= size]
+        qt_ranges = [(offsets.to_qt(start), offsets.to_qt(end)) for start, end in fitting]
+        self.furniture.set_ranges(qt_ranges, self.font().pointSizeF(), self._furniture_colour())
+        self.viewport().update()
+
+    def in_boilerplate(self, start: int, end: int) -> bool:
+        """Whether Qt positions [start, end) touch furniture (e.g. a selection about to be labelled)."""
+        return self.furniture.covers(start, end)
+
+    def set_heading(self, title: str, facts: str = "") -> None:
+        """Show title (and a line of facts: outlet, date, …) as a heading above the text; "" hides it."""
+        self._heading = (title, facts)
+        if title:
+            facts_line = f"<div style='color:gray'>{html.escape(facts)}</div>" if facts else ""
+            self.heading.setText(f"<h2 style='margin:0'>{html.escape(title)}</h2>{facts_line}")
+        self.heading.setVisible(bool(title))
+        self._update_page()
+
+    def heading_text(self) -> str:
+        return self._heading[0]
 
     def add_marks(self, marks: list[Mark]) -> None:
         self.marks.add_marks(marks)
@@ -107,7 +159,36 @@ class ReadingView(QPlainTextEdit):
         font.setStyleHint(QFont.StyleHint.Serif)
         font.setFamilies(["Noto Serif", "DejaVu Serif", "Georgia", "Times New Roman", "serif"])
         font.setPointSize(BASE_POINT_SIZE + self.zoom)
+        self.page_layout.spacing = round(QFontMetricsF(font).lineSpacing() * PARAGRAPH_SPACING)
         self.setFont(font)
+        self.heading.setFont(font)
+        if self.furniture.ranges:
+            self.furniture.apply(font.pointSizeF(), self._furniture_colour())
+        self._update_page()
+
+    def _furniture_colour(self) -> QColor:
+        return self.palette().color(QPalette.ColorRole.PlaceholderText)
+
+    # -- the page: a readable column, and the heading above it ------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._update_page()
+
+    def _update_page(self) -> None:
+        """Side margins that keep the column readable on wide windows; room above it for the heading."""
+        margin = self.document().documentMargin()
+        column = READABLE_CHARACTERS * QFontMetricsF(self.font()).averageCharWidth() + 2 * margin
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        room = self.width() - 2 * self.frameWidth() - bar
+        side = int(max(0.0, room - column) / 2)
+        top = 0
+        if self.heading.isVisible():
+            width = max(100, int(room - 2 * side - 2 * margin))
+            height = self.heading.heightForWidth(width)
+            self.heading.setGeometry(self.frameWidth() + side + int(margin), self.frameWidth() + 12, width, height)
+            top = height + 16
+        self.setViewportMargins(side, top, side, 0)
 
     # -- painting: outline the current annotation, dash the ones related to it ----------------------------
 
@@ -175,9 +256,13 @@ class ReadingView(QPlainTextEdit):
         return cursor.position() - 1 if point.x() < rect.left() and cursor.position() > 0 else cursor.position()
 
     def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
+            self.wheelEvent(event)  # over the margins beside the column, which are not the viewport
+            return True
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             point = self.viewport().mapFromGlobal(event.globalPos())
-            text = self.describe(self.position_at(point))
+            position = self.position_at(point)
+            text = self.describe(position) or (FURNITURE_TIP if self.in_boilerplate(position, position + 1) else "")
             if text:
                 QToolTip.showText(event.globalPos(), text, self)
             else:
