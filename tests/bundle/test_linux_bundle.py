@@ -109,6 +109,27 @@ def test_samples_and_an_export_round_trip(bundle: Path, tmp_path: Path) -> None:
     assert len(records) == 5 and sum(len(r["annotations"]) for r in records) > 0
 
 
+@pytest.mark.postgres
+def test_imports_into_a_team_server_database(bundle: Path, tmp_path: Path) -> None:
+    """psycopg with its compiled libpq from psycopg_binary, loaded by SQLAlchemy from the URL alone."""
+    from tests import pg
+
+    if reason := pg.unavailable_reason():
+        pytest.skip(reason)
+    name = pg.unique_name("annotator_bundle")
+    url = pg.create_database(name)
+    try:
+        (tmp_path / "a.txt").write_text("The minister said taxes will rise.")
+        assert run(tmp_path, "--db", url, "import", str(tmp_path / "a.txt")).stdout.endswith(
+            "1 imported, 0 duplicates skipped, 0 failed\n"
+        )
+        [doc] = json.loads(run(tmp_path, "--db", url, "list", "--json").stdout)
+        assert doc["title"] == "The minister said taxes will rise."
+        assert pg.execute(url, "SELECT count(*) FROM alembic_version") == [(1,)]
+    finally:
+        pg.drop_database(name)
+
+
 def test_a_file_that_is_not_an_article_is_refused_and_the_database_untouched(bundle: Path, tmp_path: Path) -> None:
     db = tmp_path / "project.sqlite"
     (tmp_path / "ok.txt").write_text("A first article.")
