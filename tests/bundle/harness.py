@@ -109,25 +109,33 @@ def bundle_command(*args: str, hide_python: bool) -> list[str]:
 
 @contextmanager
 def virtual_display(size: str = "1280x800x24") -> Iterator[str]:
-    """A private Xvfb server; yields its DISPLAY. Xvfb picks a free display number and writes it to a pipe."""
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", size, "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        ready, _, _ = select.select([read_end], [], [], 30)
-        number = os.read(read_end, 16).decode().strip() if ready else ""
-        if not number:
-            raise RuntimeError("Xvfb did not start within 30 s")
-        yield f":{number}"
-    finally:
-        os.close(read_end)
-        server.terminate()
-        server.wait(timeout=10)
+    """A private Xvfb server; yields its DISPLAY. It takes a number from 100 up, away from the :0 and :99 that
+    other tools and sessions on a shared machine use, and writes it to a pipe once it accepts clients."""
+    for number in range(100 + os.getpid() % 100, 400):
+        if Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        read_end, write_end = os.pipe()
+        server = subprocess.Popen(
+            ["Xvfb", f":{number}", "-displayfd", str(write_end), "-screen", "0", size, "-nolisten", "tcp"],
+            pass_fds=(write_end,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(write_end)
+        try:
+            ready, _, _ = select.select([read_end], [], [], 30)
+            if ready and os.read(read_end, 16).decode().strip() == str(number):
+                try:
+                    yield f":{number}"
+                finally:
+                    server.terminate()
+                    server.wait(timeout=10)
+                return
+            server.kill()  # taken in the meantime, or not ready in 30 s: try the next number
+            server.wait(timeout=10)
+        finally:
+            os.close(read_end)
+    raise RuntimeError("no free X display number between :100 and :399")
 
 
 def find_window(display: str, title_regex: str) -> str | None:
