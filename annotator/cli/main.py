@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:  # answered before importing every command
+        print(f"annotator {__version__}")
+        sys.exit(0)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -6,8 +6,10 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable
+from importlib import resources
 from types import TracebackType
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from annotator import paths
@@ -59,10 +61,23 @@ def ask_annotator_name(parent: QWidget | None, current: str = "") -> str:
             return name.strip()
 
 
+def app_icon() -> QIcon:
+    """The app's icon from its PNG sizes (no SVG module needed at run time)."""
+    icon = QIcon()
+    folder = resources.files("annotator.resources").joinpath("icons", "hicolor")
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        png = folder.joinpath(f"{size}x{size}", "apps", "media-annotator.png")
+        if png.is_file():
+            icon.addFile(str(png))
+    return icon
+
+
 def main(db_url: str | None = None) -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Media Annotator")
     app.setOrganizationName("media-annotator")
+    app.setDesktopFileName("media-annotator")  # matches resources/media-annotator.desktop (Wayland needs it)
+    app.setWindowIcon(app_icon())
     setup_logging()
     settings = Settings.load()
     window_ref: list[QWidget] = []

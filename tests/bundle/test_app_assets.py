@@ -69,3 +69,10 @@ def test_version_flag_prints_the_installed_version(capsys: pytest.CaptureFixture
         main(["--version"])
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert exited.value.code == 0 and capsys.readouterr().out == f"annotator {version}\n"
+
+
+def test_the_window_icon_carries_every_png_size(qapp) -> None:
+    from annotator.ui.app import app_icon
+
+    sizes = {(s.width(), s.height()) for s in app_icon().availableSizes()}
+    assert sizes == {(n, n) for n in (16, 24, 32, 48, 64, 128, 256, 512)}
