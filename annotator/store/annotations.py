@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -227,12 +228,16 @@ BY_ID = "ORDER BY a.id, f.start"
 
 def raw_rows(session: Session, where: Where, order: str = "") -> Iterator[tuple[Any, ...]]:
     """Rows of _SELECT as the driver gives them (plain tuples, values as stored: no per-value processing, a third
-    of the time at a million rows), one per fragment."""
+    of the time at a million rows), one per fragment; chained chunk by chunk, with no Python step per row."""
+    return chain.from_iterable(_chunks_of(session, _SELECT.format(where=where.sql(), order=order)))
+
+
+def _chunks_of(session: Session, sql: str) -> Iterator[list[tuple[Any, ...]]]:
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(_SELECT.format(where=where.sql(), order=order))
+        cursor.execute(sql)
         while rows := cursor.fetchmany(5000):
-            yield from rows
+            yield rows
     finally:
         cursor.close()
 
@@ -258,12 +263,14 @@ def decode(
     found: dict[int, tuple[tuple[int, int, str, str], Annotation]] = {}
     docs, people, labels = names.documents, names.people, names.labels
     get, times, loads, annotation, fragment = found.get, Times(), orjson.loads, stored_annotation, stored_fragment
+    from_iso = datetime.fromisoformat
     for row_id, uuid, doc, who, label, subtype, attrs, note, origin, created, modified, version, start, end in rows:
         entry = get(row_id)
         if entry is None:  # the loop runs once per annotation and fragment: nothing called that need not be
             if doc not in docs and session is not None:
                 docs.update(_document_uuids(session, doc))
-            made = times(created)
+            # SQLite's naive UTC text parsed inline (a call per annotation counts when a document opens)
+            made = from_iso(created + "+00:00") if type(created) is str else times(created)
             attributes = {} if attrs == "{}" or not attrs else loads(attrs) if isinstance(attrs, str) else dict(attrs)
             ann = annotation(
                 docs[doc],
@@ -276,7 +283,11 @@ def decode(
                 ORIGINS[origin],
                 uuid,
                 made,
-                made if modified == created else times(modified),
+                made
+                if modified == created
+                else from_iso(modified + "+00:00")
+                if type(modified) is str
+                else times(modified),
                 version,
             )
             key = (start, -end, ann.label, uuid) if start is not None else (0, 0, ann.label, uuid)
@@ -289,7 +300,7 @@ def decode(
 
 
 def in_reading_order(found: dict[int, tuple[tuple[int, int, str, str], Annotation]]) -> list[Annotation]:
-    return [ann for _, ann in sorted(found.values(), key=_by_key)]
+    return [ann for _, ann in sorted(found.values())]  # keys end with the unique uuid: never compared further
 
 
 def by_document(found: dict[int, tuple[tuple[int, int, str, str], Annotation]]) -> dict[str, list[Annotation]]:
@@ -297,11 +308,7 @@ def by_document(found: dict[int, tuple[tuple[int, int, str, str], Annotation]]) 
     grouped: dict[str, list[tuple[tuple[int, int, str, str], Annotation]]] = {}
     for entry in found.values():
         grouped.setdefault(entry[1].document, []).append(entry)
-    return {document: [ann for _, ann in sorted(items, key=_by_key)] for document, items in grouped.items()}
-
-
-def _by_key(entry: tuple[Any, Any]) -> Any:
-    return entry[0]
+    return {document: [ann for _, ann in sorted(items)] for document, items in grouped.items()}
 
 
 def _document_uuids(session: Session, row_id: int) -> dict[int, str]:

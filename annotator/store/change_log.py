@@ -53,7 +53,15 @@ def append(session: Session, records: Sequence[Change]) -> list[Change]:
     """Store the records (one statement for any number) and return them with their positions in the log."""
     if not records:
         return []
-    ids = session.scalars(_APPEND, [encode(record) for record in records]).all()
+    rows = [encode(record) for record in records]
+    if len(rows) > 1 and session.get_bind().dialect.name == "sqlite":
+        # SQLite answers RETURNING one row at a time; the transaction holds the write lock, so the ids a plain
+        # executemany takes are the next ones after the largest
+        first = (session.scalar(select(func.max(ChangeRow.id))) or 0) + 1
+        session.execute(insert(ChangeRow), rows)
+        ids = list(range(first, first + len(rows)))
+    else:
+        ids = list(session.scalars(_APPEND, rows).all())
     stored = [replace(record, log_id=log_id) for record, log_id in zip(records, ids, strict=True)]
     session.info.setdefault(_WRITTEN, []).extend(stored)
     return stored
