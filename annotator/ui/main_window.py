@@ -15,7 +15,7 @@ from annotator.core.changes import Change
 from annotator.core.errors import AnnotatorError, ConflictError
 from annotator.core.model import Status
 from annotator.core.scheme import Scope
-from annotator.services import documents, samples
+from annotator.services import documents, projects, samples
 from annotator.services.importing import ImportReport
 from annotator.services.project import Project
 from annotator.settings import Settings
@@ -29,14 +29,15 @@ from annotator.ui.navigator import Navigator
 from annotator.ui.reader_pane import ReaderPane
 from annotator.ui.widgets.annotation_panel import AnnotationPanel
 from annotator.ui.widgets.document_panel import DocumentPanel
+from annotator.ui.workbench import Workbench
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project, settings: Settings):
+    def __init__(self, project: Project, settings: Settings, workbench: Workbench | None = None):
         super().__init__()
         self.project, self.settings = project, settings
+        self.workbench = workbench or Workbench(settings, type(self)).adopt(self)
         self.setObjectName("MainWindow")
-        self.setWindowTitle(f"Media Annotator — {project.where}")
         self.resize(1400, 860)
 
         self.session = AnnotationSession(project, settings.annotator, self)
@@ -83,6 +84,12 @@ class MainWindow(QMainWindow):
         self.refresh_documents()
         self.live = LiveUpdates(self)  # colleagues' saves appear within about a second
         self.live.start()
+        self.update_title()
+
+    def update_title(self) -> None:
+        """The project (file stem, or server/database) and who is annotating."""
+        who = f"annotating as {self.session.annotator}" if self.session.annotator else "no annotator name yet"
+        self.setWindowTitle(f"{projects.display_name(self.project.location)} — {who} — Media Annotator")
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -177,6 +184,7 @@ class MainWindow(QMainWindow):
         self.settings.save()
         self.session.switch_annotator(name)
         self.refresh_documents()
+        self.update_title()
 
     def show_colleagues(self, names: list[str]) -> None:
         self.settings.shown_annotators = names
@@ -190,12 +198,38 @@ class MainWindow(QMainWindow):
         if self.settings.window_state:
             self.restoreState(QByteArray.fromBase64(self.settings.window_state.encode()))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.panel.show_annotation(None)  # saves a note still being typed
-        self.live.stop()
+    def save_layout(self) -> None:
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
         self.settings.zoom = self.reader.view.zoom
         self.settings.snap_to_words = self.session.snap
         self.settings.save()
+
+    # -- leaving the project --------------------------------------------------------------------------
+
+    def unsaved_work(self) -> str:
+        """Why this project cannot be closed now without losing an edit ("" when it can): edits the database
+        has not taken yet are tried once more first."""
+        self.panel.show_annotation(None)  # saves a note still being typed
+        if not self.session.pending or not self.session.retry_pending():
+            return ""
+        waiting = len(self.session.pending)
+        return (
+            f"{waiting} edit{'s are' if waiting != 1 else ' is'} still waiting to be saved to {self.project.where} "
+            f"({self.session.pending_reason}). Closing the project now would lose {'them' if waiting != 1 else 'it'}: "
+            "wait until the status bar says they are saved (or fix what stops them), then try again."
+        )
+
+    def retire(self) -> None:
+        """Another project took this window's place: close it, its review windows and its project."""
+        self.backup_scheduler.timer.stop()
+        for other in self.review_windows:
+            other.close()
+        self.close()
+        self.project.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.panel.show_annotation(None)  # saves a note still being typed
+        self.live.stop()
+        self.save_layout()
         super().closeEvent(event)

@@ -19,6 +19,7 @@ from annotator.core.model import Status
 from annotator.core.scheme import Scope
 from annotator.services.project import Project
 from annotator.ui.annotation_session import AnnotationSession
+from annotator.ui.projects import ProjectMenu
 from annotator.ui.undo_actions import undo_actions
 
 
@@ -72,6 +73,8 @@ class WindowMenus:
     # -- the menus ------------------------------------------------------------------------------------
 
     def _file(self, menu: QMenu) -> None:
+        self.projects = ProjectMenu(menu, self.window, self.owner)
+        menu.addSeparator()
         self.import_action = self.add(menu, "&Import…", self.import_files, "Ctrl+I")
         self.export_action = self.add(menu, "&Export…", self.export_dataset, "Ctrl+E")
         self.samples_action = self.add(menu, "Load &sample articles", self.owner.load_samples)
