@@ -6,9 +6,20 @@ editing model (services/editing.py) and the services; what the window shows foll
 
 from __future__ import annotations
 
+import getpass
+
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.core import changes
 from annotator.core.changes import Change
@@ -27,6 +38,7 @@ from annotator.ui.live_updates import LiveUpdates
 from annotator.ui.menus import WindowMenus
 from annotator.ui.navigator import Navigator
 from annotator.ui.reader_pane import ReaderPane
+from annotator.ui.welcome import WelcomePage
 from annotator.ui.widgets.annotation_panel import AnnotationPanel
 from annotator.ui.widgets.document_panel import DocumentPanel
 from annotator.ui.workbench import Workbench
@@ -40,7 +52,11 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.resize(1400, 860)
 
-        self.session = AnnotationSession(project, settings.annotator, self)
+        # on a first launch the system's user name stands in until the welcome page's name is confirmed (or taken
+        # by the first action): every edit and import waits for that (ensure_annotator)
+        self.named = bool(settings.annotator.strip())
+        offered = settings.annotator.strip() or getpass.getuser() or "annotator"
+        self.session = AnnotationSession(project, offered, self)
         self.session.snap = settings.snap_to_words
         self.session.colleagues = [n for n in settings.shown_annotators if n != settings.annotator]
         self.navigator = Navigator(project)
@@ -51,7 +67,11 @@ class MainWindow(QMainWindow):
         self.document_panel = DocumentPanel(self.session)
         self.annotation_list = AnnotationList(self.session)
 
-        self.setCentralWidget(self.reader)
+        self.welcome = WelcomePage()
+        self.centre = QStackedWidget()  # the welcome page or the reading view
+        self.centre.addWidget(self.welcome)
+        self.centre.addWidget(self.reader)
+        self.setCentralWidget(self.centre)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.document_panel)
@@ -78,8 +98,9 @@ class MainWindow(QMainWindow):
         self.session.records_applied.connect(self._on_records_applied)
         self.review_windows: list[QWidget] = []
         self.menus = WindowMenus(self, self)
+        self._wire_welcome()
         self.backup_scheduler = backups_dialog.install(self)
-        DropImporter(self, lambda: self.project, lambda: self.session.annotator, self.after_import)
+        DropImporter(self, lambda: self.project, self.acting_name, self.after_import)
         self._restore_layout()
         self.refresh_documents()
         self.live = LiveUpdates(self)  # colleagues' saves appear within about a second
@@ -88,8 +109,46 @@ class MainWindow(QMainWindow):
 
     def update_title(self) -> None:
         """The project (file stem, or server/database) and who is annotating."""
-        who = f"annotating as {self.session.annotator}" if self.session.annotator else "no annotator name yet"
+        who = f"annotating as {self.session.annotator}" if self.named else "no annotator name yet"
         self.setWindowTitle(f"{projects.display_name(self.project.location)} — {who} — Media Annotator")
+
+    def _wire_welcome(self) -> None:
+        page = self.welcome
+        page.name_given.connect(self.switch_annotator)
+        page.samples_requested.connect(lambda: self.load_samples(open_first=True))
+        page.import_requested.connect(lambda: self.ensure_annotator() and self.menus.import_files())
+        page.open_requested.connect(self.menus.projects.choose_file)
+        page.connect_requested.connect(lambda: self.menus.projects.connect_to_server())
+
+    def ensure_annotator(self) -> bool:
+        """Before the first edit or import: take the name offered on the welcome page, or ask for one there."""
+        if self.named:
+            return True
+        name = self.welcome.offered_name()
+        if not name:
+            self.centre.setCurrentWidget(self.welcome)
+            self.welcome.name_box.setFocus()
+            self.statusBar().showMessage("Type your name as an annotator first", 6000)
+            return False
+        self.switch_annotator(name)
+        self.statusBar().showMessage(f"Annotating as {name} (Annotator › Switch annotator changes it)", 8000)
+        return True
+
+    def acting_name(self) -> str:
+        """Who an import is recorded under: a drop before the name is confirmed takes the one offered."""
+        self.ensure_annotator()
+        return self.session.annotator
+
+    def _show_welcome_or_text(self, has_documents: bool) -> None:
+        """The welcome page until there is a name and an article; the text once a document is open."""
+        annotator = self.session.annotator if self.named else ""
+        if not annotator or not has_documents:
+            self.welcome.show_for(
+                annotator, projects.display_name(self.project.location), self.project.scheme, has_documents
+            )
+            self.centre.setCurrentWidget(self.welcome)
+        else:
+            self.centre.setCurrentWidget(self.reader)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -104,15 +163,20 @@ class MainWindow(QMainWindow):
         rows = documents.list_documents(self.project, self.session.annotator)
         self.navigator.set_rows(rows)
         done = sum(1 for r in rows if r.status is Status.DONE)
-        self.progress_label.setText(f"{self.session.annotator} · {done} of {len(rows)} done")
+        who = self.session.annotator if self.named else "no name yet"
+        self.progress_label.setText(f"{who} · {done} of {len(rows)} done")
+        self._show_welcome_or_text(bool(rows))
 
     def open_document(self, uuid: str) -> None:
+        if not self.ensure_annotator():
+            return
         try:
             self.session.open(uuid)
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Cannot open the document", str(exc))
             return
         self.navigator.show_current(uuid)
+        self.centre.setCurrentWidget(self.reader)
         self.reader.view.setFocus()
 
     def _count_changed(self) -> None:
@@ -137,10 +201,14 @@ class MainWindow(QMainWindow):
             if current is not None and current.uuid in touched and changes.SCHEME not in kinds:
                 self.session.open(current.uuid)  # its title, outlet or date changed
 
-    def load_samples(self) -> None:
+    def load_samples(self, open_first: bool = False) -> None:
+        if not self.ensure_annotator():
+            return
         report = samples.load_samples(self.project, self.session.annotator)
         self.refresh_documents()
         self.statusBar().showMessage(f"Samples: {report.summary()}", 8000)
+        if open_first:
+            self.navigator.step(1)
 
     # -- labelling from the keyboard --------------------------------------------------------------------
 
@@ -180,8 +248,12 @@ class MainWindow(QMainWindow):
     # -- identity -------------------------------------------------------------------------------------
 
     def switch_annotator(self, name: str) -> None:
+        name = name.strip()
+        if not name:
+            return
         self.settings.annotator = name
         self.settings.save()
+        self.named = True
         self.session.switch_annotator(name)
         self.refresh_documents()
         self.update_title()

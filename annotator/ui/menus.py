@@ -38,6 +38,7 @@ class EditorWindow(Protocol):
     def after_import(self, report: Any) -> None: ...
     def refresh_documents(self) -> None: ...
     def switch_annotator(self, name: str) -> None: ...
+    def ensure_annotator(self) -> bool: ...
     def show_colleagues(self, names: list[str]) -> None: ...
 
 
@@ -242,6 +243,8 @@ class WindowMenus:
     def import_files(self, paths: list[Path] | None = None) -> None:
         from annotator.ui.dialogs.import_dialog import run_import
 
+        if not self.owner.ensure_annotator():
+            return
         report = run_import(self.window, self.project, self.session.annotator, paths or [])
         self.owner.after_import(report)
 
