@@ -77,6 +77,9 @@ class Project:
         with self.transaction() as session:
             return annotators.all_annotators(session)
 
+    def database_versions(self) -> dict[str, str]:
+        return self.database.versions()
+
     def log_problems(self) -> list[str]:
         """What `db check --log` reports: rows the change log does not account for, and the other way round."""
         with self.transaction() as session:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -74,6 +75,15 @@ class Database:
         self._check_file()
         with transaction(self.engine, self.where or "the database") as session:
             yield session
+
+    def versions(self) -> dict[str, str]:
+        """The database engine's version, and SQLAlchemy's (for About and bug reports)."""
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                engine = {"SQLite": str(conn.exec_driver_sql("SELECT sqlite_version()").scalar())}
+            else:
+                engine = {"PostgreSQL": str(conn.exec_driver_sql("SHOW server_version").scalar())}
+        return {**engine, "SQLAlchemy": sqlalchemy.__version__}
 
     def check_writable(self) -> None:
         """Refuse a project file that could not save an edit: read-only, or held locked by another program.

@@ -19,6 +19,7 @@ from annotator.core.model import Status
 from annotator.core.scheme import Scope
 from annotator.services.project import Project
 from annotator.ui.annotation_session import AnnotationSession
+from annotator.ui.help import HelpMenu
 from annotator.ui.projects import ProjectMenu
 from annotator.ui.undo_actions import undo_actions
 
@@ -58,6 +59,7 @@ class WindowMenus:
         self.add(person, "&Switch annotator…", self.switch_annotator)
         self.review_menu = bar.addMenu("&Review")
         self._review(self.review_menu)
+        self.help = HelpMenu(bar.addMenu("&Help"), self.window, self.owner)
         self.pending_label = self._pending_label()
         self.palette_menu: QMenu | None = None
 
