@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from annotator.core import changes
 from annotator.core.changes import Change
 from annotator.core.errors import AnnotatorError, ConflictError
-from annotator.core.model import Status
 from annotator.core.scheme import Scope
+from annotator.core.search import SearchHit
 from annotator.services import documents, projects, samples
 from annotator.services.importing import ImportReport
 from annotator.services.project import Project
@@ -38,10 +38,12 @@ from annotator.ui.live_updates import LiveUpdates
 from annotator.ui.menus import WindowMenus
 from annotator.ui.navigator import Navigator
 from annotator.ui.reader_pane import ReaderPane
+from annotator.ui.search_panel import SearchPanel
 from annotator.ui.welcome import WelcomePage
 from annotator.ui.widgets.annotation_panel import AnnotationPanel
 from annotator.ui.widgets.document_panel import DocumentPanel
 from annotator.ui.workbench import Workbench
+from annotator.ui.workers import BackgroundTask
 
 
 class MainWindow(QMainWindow):
@@ -59,7 +61,8 @@ class MainWindow(QMainWindow):
         self.session = AnnotationSession(project, offered, self)
         self.session.snap = settings.snap_to_words
         self.session.colleagues = [n for n in settings.shown_annotators if n != settings.annotator]
-        self.navigator = Navigator(project)
+        self.navigator = Navigator(project, offered)
+        self.search_panel = SearchPanel(project)
         self.reader = ReaderPane(self.session)
         self.reader.view.set_zoom(settings.zoom)
         self.panel = AnnotationPanel(self.session)
@@ -79,7 +82,10 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(side)
-        self._dock("Documents", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea)
+        listing = self._dock("Documents", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.search_dock = self._dock("Search", self.search_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(listing, self.search_dock)
+        listing.raise_()
         self._dock("Annotation", scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("Annotations in this document", self.annotation_list, Qt.DockWidgetArea.BottomDockWidgetArea)
 
@@ -89,6 +95,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress_label)
 
         self.navigator.document_chosen.connect(self.open_document)
+        self.search_panel.hit_chosen.connect(self.open_match)
+        self.counting: BackgroundTask | None = None  # the progress count over every document
         self.session.saved.connect(self._on_session_saved)
         self.session.conflict_found.connect(lambda text: self._not_saved(ConflictError(text)))
         self.session.status_changed.connect(lambda _s: self.refresh_documents())
@@ -160,12 +168,34 @@ class MainWindow(QMainWindow):
     # -- documents ------------------------------------------------------------------------------------
 
     def refresh_documents(self) -> None:
-        rows = documents.list_documents(self.project, self.session.annotator)
-        self.navigator.set_rows(rows)
-        done = sum(1 for r in rows if r.status is Status.DONE)
+        """Read the list again (it keeps its filters and current row), and count progress on a worker thread:
+        a count over 100,000 documents must not hold the window up."""
+        self.navigator.refresh(self.session.annotator)
+        self._show_welcome_or_text(self.navigator.model.total > 0 or documents.has_documents(self.project))
+        project, me = self.project, self.session.annotator
+        task = BackgroundTask(lambda _progress: documents.progress(project, me), self)
+        task.succeeded.connect(lambda counts: self._show_progress(task, *counts))
+        if self.counting is not None and self.counting.is_running():
+            self.counting.succeeded.disconnect()  # an older count: its numbers are stale already
+        self.counting = task
+        task.start()
+
+    def _show_progress(self, task: BackgroundTask, done: int, total: int) -> None:
         who = self.session.annotator if self.named else "no name yet"
-        self.progress_label.setText(f"{who} · {done} of {len(rows)} done")
-        self._show_welcome_or_text(bool(rows))
+        self.progress_label.setText(f"{who} · {done:,} of {total:,} done")
+
+    def show_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_panel.query_box.setFocus()
+        self.search_panel.query_box.selectAll()
+
+    def open_match(self, hit: SearchHit) -> None:
+        """Open a search hit's document with its first match selected and scrolled into view."""
+        self.open_document(hit.uuid)
+        if hit.match is not None and self.session.document is not None and self.session.document.uuid == hit.uuid:
+            to_qt = self.session.offsets.to_qt
+            self.reader.view.select_range(to_qt(hit.match[0]), to_qt(hit.match[1]))
 
     def open_document(self, uuid: str) -> None:
         if not self.ensure_annotator():
@@ -303,5 +333,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.panel.show_annotation(None)  # saves a note still being typed
         self.live.stop()
+        for task in self.findChildren(BackgroundTask):
+            task.wait()  # a thread must not outlive its window
         self.save_layout()
         super().closeEvent(event)

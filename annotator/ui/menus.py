@@ -40,6 +40,7 @@ class EditorWindow(Protocol):
     def refresh_documents(self) -> None: ...
     def switch_annotator(self, name: str) -> None: ...
     def ensure_annotator(self) -> bool: ...
+    def show_search(self) -> None: ...
     def show_colleagues(self, names: list[str]) -> None: ...
 
 
@@ -237,10 +238,7 @@ class WindowMenus:
             self.owner.switch_annotator(name.strip())
 
     def search_corpus(self) -> None:
-        navigator = self.owner.navigator
-        navigator.search_texts.setChecked(True)
-        navigator.filter_box.setFocus()
-        navigator.filter_box.selectAll()
+        self.owner.show_search()
 
     def import_files(self, paths: list[Path] | None = None) -> None:
         from annotator.ui.dialogs.import_dialog import run_import

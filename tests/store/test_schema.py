@@ -9,7 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from annotator.core.errors import StoreError
 from annotator.services import documents
 from annotator.services.project import Project
-from annotator.store import schema
+from annotator.store import full_text, schema
 from annotator.store.database import Database
 from annotator.store.tables import Base
 
@@ -30,7 +30,8 @@ def test_migrations_from_empty_build_exactly_the_tables_of_the_code(tmp_path) ->
     db = Database(tmp_path / "migrated.sqlite")
     schema._run(lambda config: schema.command.upgrade(config, "head"), db.engine)
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": full_text.include_object})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 
@@ -50,14 +51,13 @@ def test_every_released_schema_upgrades_with_its_data(fixture: Path, tmp_path) -
 
 
 def test_an_older_schema_is_backed_up_before_upgrading(tmp_path) -> None:
-    path = tmp_path / "old.sqlite"
-    Database.open(path).close()
-    with sqlite3.connect(path) as conn:  # pretend the file is from before the first migration was applied
-        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    oldest = FIXTURES[0]
+    path = tmp_path / oldest.name
+    shutil.copy(oldest, path)
     backups = tmp_path / "backups"
     Database.open(path, backup_dir=backups).close()
-    if schema.head_revision() != "0001":
-        assert len(list(backups.glob("*.sqlite"))) == 1
+    made = list(backups.glob("*.sqlite"))
+    assert len(made) == 1 and f"before-upgrade-{oldest.stem.removeprefix('schema_')}" in made[0].name
 
 
 def test_a_newer_schema_is_refused_and_left_untouched(tmp_path) -> None:
