@@ -269,3 +269,63 @@ def test_launch_shows_the_window_on_the_named_project_with_no_dialog_first(qtbot
     assert workbench.window.isVisible() and workbench.window.windowTitle().startswith("thesis — annotating as alice")
     with pytest.raises(StoreError, match="does not exist"):
         app.launch(Settings(annotator="alice"), given=str(tmp_path / "nope.sqlite"))
+
+
+def _refusing_port():
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        return free.getsockname()[1]
+
+
+@pytest.mark.parametrize("kind", ["refused", "no answer", "wrong password", "no TLS", "not a project"])
+def test_each_server_failure_is_named_in_the_form_and_the_project_stays(qtbot, bench, server, monkeypatch, kind):
+    from contextlib import ExitStack
+
+    from tests.pg_fake import password_refusing_server
+
+    monkeypatch.setattr(locations, "CONNECT_TIMEOUT_S", 2)
+    current = bench.window
+    dialog = current.menus.projects.connect_to_server()
+    with ExitStack() as stack:
+        host, port, database, password = "127.0.0.1", server.port, "never_created_here", ""
+        if kind == "refused":
+            port, expected = _refusing_port(), "nothing accepts connections at that host and port"
+        elif kind == "no answer":
+            silent = stack.enter_context(socket.socket())
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(1)
+            port, expected = silent.getsockname()[1], "no answer in time; check the host, the port and the network"
+        elif kind == "wrong password":
+            port = stack.enter_context(password_refusing_server())
+            password, expected = "wrong", "refused the password; check the user name and password"
+        elif kind == "no TLS":
+            dialog.sslmode.setCurrentIndex(dialog.sslmode.findData("require"))
+            expected = "offers no TLS but the connection requires it"
+        else:
+            import psycopg
+
+            database = pg.unique_name("inventory")
+            pg.create_database(database)
+            stack.callback(pg.drop_database, database)
+            with psycopg.connect(pg._conninfo(pg.database_url(database)), autocommit=True) as conn:
+                conn.execute("CREATE TABLE stock (item text)")  # some other program's database
+            expected = "is a database, but not one of this app's projects"
+        fill_server_form(qtbot, dialog, host, port, database, server.username, password)
+        qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.connect_button.isEnabled(), timeout=20000)
+    assert expected in dialog.problem.text() and dialog.isVisible()
+    assert bench.window is current and current.windowTitle().startswith("first — ")
+
+
+def test_tls_options_go_into_the_connection(qtbot, bench, tmp_path) -> None:
+    cert = tmp_path / "lab-root.crt"
+    cert.write_text("-----BEGIN CERTIFICATE-----\n")
+    dialog = bench.window.menus.projects.connect_to_server()
+    fill_server_form(qtbot, dialog, "db.lab.example.org", 5433, "mediabias", "alice")
+    dialog.sslmode.setCurrentIndex(dialog.sslmode.findData("verify-full"))
+    dialog.root_cert.setText(str(cert))
+    fields = projects.server_fields(dialog.location())
+    assert (fields["sslmode"], fields["sslrootcert"], fields["port"]) == ("verify-full", str(cert), 5433)
+    dialog.root_cert.setText(str(tmp_path / "missing.crt"))
+    dialog.start()
+    assert "the root certificate file does not exist" in dialog.problem.text() and dialog.task is None
