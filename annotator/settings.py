@@ -20,6 +20,7 @@ class Settings:
     window_geometry: str = ""  # base64 of QMainWindow.saveGeometry()
     window_state: str = ""
     shown_annotators: list[str] = field(default_factory=list)
+    recent_projects: list[str] = field(default_factory=list)  # file paths, server URLs without passwords; newest first
     backup_every_minutes: int = 10  # while editing, a verified backup this often (0: never)
     backups_kept: int = 10  # interval backups kept; older ones are deleted (upgrade/restore backups never are)
     extra: dict[str, Any] = field(default_factory=dict)

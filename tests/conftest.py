@@ -26,6 +26,43 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+class MemoryKeyring:
+    """keyring's backend interface kept in a dict: no test reads or writes the machine's real keyring."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self.passwords.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such password")
+
+    def get_credential(self, service: str, username: str | None):  # type: ignore[no-untyped-def]
+        return None
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """Every test gets an empty in-memory keyring (tests of "no keyring at all" swap in keyring's fail backend)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    backend = type("TestKeyring", (MemoryKeyring, KeyringBackend), {})()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
 # Storage and service tests run on both databases; everything else on SQLite only (see pytest_generate_tests).
 BOTH_BACKENDS_UNDER = ("store", "services")
 SQLITE_ONLY_MODULES = ("test_storage_faults.py",)  # about SQLite files on disk: deleted, moved, disk full

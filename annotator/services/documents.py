@@ -7,6 +7,7 @@ from typing import Any
 
 from annotator.core.changes import Change
 from annotator.core.errors import ConflictError
+from annotator.core.listing import DocumentFilter, DocumentOrder
 from annotator.core.model import Document, DocumentSummary
 from annotator.core.ranges import Ranges, normalised
 from annotator.services.project import Project
@@ -49,6 +50,44 @@ def add_document(project: Project, doc: Document, actor: str, session: Any = Non
 def list_documents(project: Project, annotator: str | None = None) -> list[DocumentSummary]:
     with project.transaction() as session:
         return overview.summaries(session, annotator)
+
+
+TITLE_ORDER = DocumentOrder()
+
+
+def find_documents(
+    project: Project, chosen: DocumentFilter, annotator: str | None, order: DocumentOrder = TITLE_ORDER
+) -> list[int]:
+    """The row ids of the documents the filter keeps, in order (the navigator's list; no text is read)."""
+    with project.transaction() as session:
+        return overview.find(session, chosen, annotator, order)
+
+
+def summaries_of(project: Project, ids: list[int], annotator: str | None) -> list[DocumentSummary]:
+    """The list rows of these documents, in the order given."""
+    with project.transaction() as session:
+        return overview.summaries_of(session, ids, annotator)
+
+
+def row_of(project: Project, uuid: str) -> int | None:
+    with project.transaction() as session:
+        return overview.row_id(session, uuid)
+
+
+def progress(project: Project, annotator: str | None) -> tuple[int, int]:
+    """(done by the annotator, documents): counts over every row, for a worker thread."""
+    with project.transaction() as session:
+        return overview.progress(session, annotator)
+
+
+def outlets(project: Project) -> list[str]:
+    with project.transaction() as session:
+        return overview.outlets(session)
+
+
+def has_documents(project: Project) -> bool:
+    with project.transaction() as session:
+        return overview.any_documents(session)
 
 
 def get_document(project: Project, uuid: str) -> Document:

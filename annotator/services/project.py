@@ -11,7 +11,7 @@ from typing import Any
 from annotator import paths
 from annotator.core.model import Annotator
 from annotator.core.scheme import Scheme, default_scheme
-from annotator.store import annotators, log_check
+from annotator.store import annotators, locations, log_check
 from annotator.store import change_log as log
 from annotator.store import scheme as stored_scheme
 from annotator.store.database import Database
@@ -26,19 +26,26 @@ class Project:
         self._label_ids: dict[tuple[str, str | None], int] | None = None
 
     @classmethod
-    def open(cls, url: str | Path | None = None, creator: str | None = None) -> Project:
+    def open(cls, url: str | Path | None = None, creator: str | None = None, scheme: Scheme | None = None) -> Project:
         """Open (or create) the project at url; None means the SQLite file under the user data folder.
-        creator: who the change log names for a new project's scheme (default: the system's user name)."""
+        creator: who the change log names for a new project's scheme (default: the system's user name);
+        scheme: a new project's scheme (default: the one shipped with the app)."""
         database = Database.open(url or paths.default_database_path(), backup_dir=paths.backup_dir())
         project = cls(database)
         if database.created:
             with project.transaction() as session:
-                stored_scheme.save(session, default_scheme(), creator or getpass.getuser() or "annotator")
+                stored_scheme.save(session, scheme or default_scheme(), creator or getpass.getuser() or "annotator")
         return project
 
     @property
     def where(self) -> str:
+        """The file, or user@server:port/database, for messages."""
         return self.database.where or ""
+
+    @property
+    def location(self) -> str:
+        """The file path, or the server URL without its password: what the recent list keeps."""
+        return locations.normalise(self.database.url.render_as_string(hide_password=False))
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -69,6 +76,9 @@ class Project:
     def annotators(self) -> list[Annotator]:
         with self.transaction() as session:
             return annotators.all_annotators(session)
+
+    def database_versions(self) -> dict[str, str]:
+        return self.database.versions()
 
     def log_problems(self) -> list[str]:
         """What `db check --log` reports: rows the change log does not account for, and the other way round."""

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from annotator.core.errors import StoreError
-from annotator.store import schema
+from annotator.store import locations, schema
 from annotator.store.engine import describe_error, make_engine, parse_url, transaction
 
 
@@ -18,7 +19,7 @@ class Database:
     def __init__(self, url: str | Path, backup_dir: Path | None = None):
         self.url = parse_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
-        self.where = self.url.database if self.is_sqlite else self.url.render_as_string(hide_password=True)
+        self.where = self.url.database if self.is_sqlite else locations.account(self.url.render_as_string(False))
         self.backup_dir = backup_dir
         if self.is_sqlite and self.file_path is not None:
             _refuse_non_database(self.file_path)
@@ -74,6 +75,40 @@ class Database:
         self._check_file()
         with transaction(self.engine, self.where or "the database") as session:
             yield session
+
+    def versions(self) -> dict[str, str]:
+        """The database engine's version, and SQLAlchemy's (for About and bug reports)."""
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                engine = {"SQLite": str(conn.exec_driver_sql("SELECT sqlite_version()").scalar())}
+            else:
+                engine = {"PostgreSQL": str(conn.exec_driver_sql("SHOW server_version").scalar())}
+        return {**engine, "SQLAlchemy": sqlalchemy.__version__}
+
+    def check_writable(self) -> None:
+        """Refuse a project file that could not save an edit: read-only, or held locked by another program.
+        A SQLite file opens for reading either way, so start a write now (one that changes nothing) and roll it
+        back: that takes the write lock and meets a read-only file as an edit would."""
+        if not self.is_sqlite:
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                conn.exec_driver_sql("UPDATE alembic_version SET version_num = version_num WHERE 0")
+                conn.exec_driver_sql("ROLLBACK")
+        except DBAPIError as exc:
+            reason = describe_error(exc, self.where or "")
+            if "read-only" in reason:
+                reason = (
+                    f"{self.where} is read-only, so no edit could be saved: copy it to a folder you can write to "
+                    "(or change its permissions) and open the copy"
+                )
+            elif "locked" in reason:
+                reason = (
+                    f"{self.where} is locked by another program (another copy of this app, or a database tool "
+                    "with unsaved changes): close it there and open the project again"
+                )
+            raise StoreError(reason) from None
 
     def backup(self, folder: Path | None = None, reason: str = "manual") -> Path:
         target = folder or self.backup_dir

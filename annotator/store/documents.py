@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, Text, bindparam, func, insert, select
+from sqlalchemy import JSON, Index, String, Text, bindparam, column, func, insert, select, text
 from sqlalchemy import delete as delete_rows
 from sqlalchemy import text as sql_text
 from sqlalchemy import update as update_rows
@@ -19,7 +19,8 @@ from annotator.core import changes
 from annotator.core.changes import Change
 from annotator.core.errors import ConflictError, NotFound
 from annotator.core.model import Document, document_to_dict
-from annotator.store import change_log
+from annotator.core.search import CLOSE, OPEN, Query, SearchHit, passage_of
+from annotator.store import change_log, full_text
 from annotator.store.base import Base, chunks, look_up
 
 METADATA_FIELDS = ("title", "outlet", "author", "published", "language", "source")
@@ -27,6 +28,12 @@ METADATA_FIELDS = ("title", "outlet", "author", "published", "language", "source
 
 class DocumentRow(Base):
     __tablename__ = "documents"
+    # the navigator sorts by title and filters on title, outlet and date: one index serves both without
+    # reading the rows (which hold the texts); an outlet with a date range is found in the second
+    __table_args__ = (
+        Index("ix_documents_listing", "title", "outlet", "published"),
+        Index("ix_documents_outlet_published", "outlet", "published"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -46,6 +53,9 @@ class DocumentRow(Base):
     boilerplate: Mapped[list[Any]] = mapped_column(
         JSON, default=list, server_default=sql_text("'[]'")
     )  # [[start, end]]
+
+
+full_text.install(DocumentRow.__table__)  # type: ignore[arg-type]  # the search index, kept in step by the database
 
 
 # the fields a Document and its row share under one name (and a row's column order when read)
@@ -220,8 +230,71 @@ def resolve(session: Session, key: str) -> str:
     return found[0]
 
 
-def containing(session: Session, words: list[str]) -> set[str]:
-    query = select(DocumentRow.uuid)
-    for word in words:
-        query = query.where(func.lower(DocumentRow.text).contains(word.lower(), autoescape=True))
-    return set(session.scalars(query))
+# -- full-text search -------------------------------------------------------------------------------------------
+
+
+def search(session: Session, query: Query, limit: int) -> list[SearchHit]:
+    """The best `limit` documents for query, best first, each with the passage around its first match."""
+    if not query:
+        return []
+    if session.get_bind().dialect.name == "sqlite":
+        return _search_sqlite(session, query, limit)
+    return _search_postgresql(session, query, limit)
+
+
+_FTS = full_text.FTS_TABLE
+_RANKED = text(
+    f"SELECT rowid, bm25({_FTS}, {full_text.TITLE_WEIGHT}, 1.0) AS score FROM {_FTS} "
+    f"WHERE {_FTS} MATCH :match ORDER BY score LIMIT :limit"
+)
+# highlight() only for the few rows kept: in the ranking query it would run for every match before the sort
+_MARKED = text(
+    f"SELECT d.id, d.uuid, d.title, d.outlet, d.published, d.length, highlight({_FTS}, 1, :open, :close) "
+    f"FROM {_FTS} JOIN documents AS d ON d.id = {_FTS}.rowid WHERE {_FTS} MATCH :match AND {_FTS}.rowid IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def _search_sqlite(session: Session, query: Query, limit: int) -> list[SearchHit]:
+    match = full_text.fts5_match(query)
+    ranked = session.execute(_RANKED, {"match": match, "limit": limit}).all()
+    if not ranked:
+        return []
+    scores = {row_id: -score for row_id, score in ranked}  # bm25 is lower for better matches
+    rows = session.execute(_MARKED, {"match": match, "ids": list(scores), "open": OPEN, "close": CLOSE})
+    hits = {row[0]: _hit(row[1:], scores[row[0]]) for row in rows}
+    return [hits[row_id] for row_id, _score in ranked if row_id in hits]
+
+
+def _search_postgresql(session: Session, query: Query, limit: int) -> list[SearchHit]:
+    wanted = full_text.ts_query(query).label("wanted")
+    vector = column(full_text.PG_COLUMN)
+    best = (
+        select(DocumentRow.id, func.ts_rank_cd(vector, wanted).label("score"))
+        .select_from(DocumentRow.__table__)
+        .where(vector.op("@@")(wanted))
+        .order_by(text("score DESC"), DocumentRow.id)
+        .limit(limit)
+        .subquery()
+    )
+    options = f"HighlightAll=true, StartSel={OPEN}, StopSel={CLOSE}"
+    marked = func.ts_headline("simple", DocumentRow.text, full_text.ts_query(query), options)
+    rows = session.execute(
+        select(
+            DocumentRow.uuid,
+            DocumentRow.title,
+            DocumentRow.outlet,
+            DocumentRow.published,
+            DocumentRow.length,
+            marked,
+            best.c.score,
+        )
+        .join(best, best.c.id == DocumentRow.id)
+        .order_by(best.c.score.desc(), DocumentRow.id)
+    )
+    return [_hit(row[:-1], float(row[-1])) for row in rows]
+
+
+def _hit(row: Any, score: float) -> SearchHit:
+    uuid, title, outlet, published, length, marked = row
+    passage, marks, match = passage_of(marked or "", length)
+    return SearchHit(uuid, title, outlet, published, score, passage, marks, match)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +59,8 @@ def make_engine(url: URL) -> Engine:
     return engine
 
 
+_REACH = "cannot reach the database server for {where}: "
+
 # what the PostgreSQL driver says when the server is down, the network dropped or the database refuses connections
 _UNREACHABLE = (
     "could not connect",
@@ -67,6 +70,20 @@ _UNREACHABLE = (
     "not currently accepting connections",
     "could not receive data",
 )
+
+# a server that answered but said no, or a connection that never got that far: (sign in the message, what to say)
+_CONNECTING = (
+    ("password authentication failed", "the server at {where} refused the password; check the user name and password"),
+    ("no password supplied", "the server at {where} asks for a password; enter it and connect again"),
+    ("connection refused", _REACH + "nothing accepts connections at that host and port (is the server running?)"),
+    ("timeout expired", _REACH + "no answer in time; check the host, the port and the network (VPN, firewall)"),
+    ("failed to resolve host", _REACH + "there is no host by that name; check the server's name"),
+    ("does not support ssl", _REACH + "it offers no TLS but the connection requires it; choose sslmode prefer"),
+    ("certificate", _REACH + "its TLS certificate could not be verified; check the root certificate file"),
+)
+
+
+_MISSING = re.compile(r'(database|role) ("[^"]*") does not exist')
 
 
 def describe_error(exc: BaseException, where: str) -> str:
@@ -85,6 +102,14 @@ def describe_error(exc: BaseException, where: str) -> str:
         return f"cannot open {where} (does the folder exist and is it writable?)"
     if "permission denied" in lowered or "row-level security" in lowered:  # server access control (server_admin)
         return _access_refused(text, where)
+    if missing := _MISSING.search(text):
+        return (
+            f"{where}: there is no {missing[1]} {missing[2]} on that server; check the name "
+            "(the server's admin creates databases and logins)"
+        )
+    for sign, message in _CONNECTING:
+        if sign in lowered:
+            return message.format(where=where) + f" ({text})"
     if any(sign in lowered for sign in _UNREACHABLE) or "connection" in lowered and "refused" in lowered:
         return f"cannot reach the database server for {where}: {text}"
     return f"database error on {where}: {text}"

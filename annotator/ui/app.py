@@ -10,12 +10,14 @@ from importlib import resources
 from types import TracebackType
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator import paths
 from annotator.core.errors import AnnotatorError
-from annotator.services.project import Project
+from annotator.services import projects
 from annotator.settings import Settings
+from annotator.ui import appearance
+from annotator.ui.workbench import Workbench
 
 log = logging.getLogger("annotator")
 
@@ -46,19 +48,17 @@ def install_error_dialog(parent_of: Callable[[], QWidget | None]) -> None:
     sys.excepthook = hook
 
 
-def ask_annotator_name(parent: QWidget | None, current: str = "") -> str:
-    """Ask who is annotating until a name is given; empty if the user cancels."""
-    while True:
-        name, ok = QInputDialog.getText(
-            parent,
-            "Who is annotating?",
-            "Your name as an annotator (kept with every annotation you make):",
-            text=current,
-        )
-        if not ok:
-            return ""
-        if name.strip():
-            return name.strip()
+def launch(settings: Settings, configured: str = "", given: str = "") -> Workbench:
+    """Open the first project and show the main window on it at once (no dialog before it: a first launch
+    shows the welcome page in the window, which asks the annotator's name)."""
+    from annotator.ui.main_window import MainWindow
+
+    project, note = projects.project_at_launch(given, configured or settings.database_url, settings.recent_projects)
+    workbench = Workbench(settings, MainWindow)
+    window = workbench.show(project)
+    if note:
+        window.statusBar().showMessage(note, 30000)
+    return workbench
 
 
 def app_icon() -> QIcon:
@@ -72,29 +72,23 @@ def app_icon() -> QIcon:
     return icon
 
 
-def main(db_url: str | None = None) -> None:
+def main(db_url: str | None = None, project: str | None = None) -> None:
+    """The app: `annotator` (the last project, or the default one), `annotator --db URL` (created if new),
+    `annotator PATH_OR_URL` (an existing project)."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Media Annotator")
     app.setOrganizationName("media-annotator")
     app.setDesktopFileName("media-annotator")  # matches resources/media-annotator.desktop (Wayland needs it)
     app.setWindowIcon(app_icon())
+    appearance.follow_system_colours(app)
     setup_logging()
     settings = Settings.load()
-    window_ref: list[QWidget] = []
-    install_error_dialog(lambda: window_ref[0] if window_ref else None)
-    if not settings.annotator:
-        settings.annotator = ask_annotator_name(None)
-        if not settings.annotator:
-            return
-        settings.save()
+    install_error_dialog(QApplication.activeWindow)
     try:
-        project = Project.open(db_url or settings.database_url or None)
+        workbench = launch(settings, db_url or "", project or "")
     except AnnotatorError as exc:
         QMessageBox.critical(None, "Cannot open the project", str(exc))
         sys.exit(2)
-    from annotator.ui.main_window import MainWindow
-
-    window = MainWindow(project, settings)
-    window_ref.append(window)
-    window.show()
-    sys.exit(app.exec())
+    code = app.exec()
+    del workbench  # kept until here: it holds the window
+    sys.exit(code)

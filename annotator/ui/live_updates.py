@@ -73,8 +73,8 @@ class LiveUpdates(QObject):
         window, session = self.window, self.window.session
         session.apply_remote(update.entries)  # the window refreshes the list and the scheme from these
         if not update.document_list_changed and (touched := update.documents_touched):
-            for row in documents.list_documents(window.project, session.annotator):
-                if row.uuid in touched:
-                    window.navigator.model.update_summary(
-                        row.uuid, annotation_count=row.annotation_count, status=row.status
-                    )
+            ids = [i for i in (documents.row_of(window.project, uuid) for uuid in touched) if i is not None]
+            for row in documents.summaries_of(window.project, ids, session.annotator):
+                window.navigator.model.update_summary(
+                    row.uuid, annotation_count=row.annotation_count, status=row.status
+                )

@@ -19,6 +19,8 @@ from annotator.core.model import Status
 from annotator.core.scheme import Scope
 from annotator.services.project import Project
 from annotator.ui.annotation_session import AnnotationSession
+from annotator.ui.help import HelpMenu
+from annotator.ui.projects import ProjectMenu
 from annotator.ui.undo_actions import undo_actions
 
 
@@ -40,6 +42,8 @@ class EditorWindow(Protocol):
     def mark_boilerplate(self, furniture: bool) -> None: ...
     def show_span(self, document: str, start: int, end: int) -> None: ...
     def open_document(self, uuid: str) -> None: ...
+    def ensure_annotator(self) -> bool: ...
+    def show_search(self) -> None: ...
     def show_colleagues(self, names: list[str]) -> None: ...
 
 
@@ -59,6 +63,7 @@ class WindowMenus:
         self.add(person, "&Switch annotator…", self.switch_annotator)
         self.review_menu = bar.addMenu("&Review")
         self._review(self.review_menu)
+        self.help = HelpMenu(bar.addMenu("&Help"), self.window, self.owner)
         self.pending_label = self._pending_label()
         self.palette_menu: QMenu | None = None
 
@@ -75,6 +80,8 @@ class WindowMenus:
     # -- the menus ------------------------------------------------------------------------------------
 
     def _file(self, menu: QMenu) -> None:
+        self.projects = ProjectMenu(menu, self.window, self.owner)
+        menu.addSeparator()
         self.import_action = self.add(menu, "&Import…", self.import_files, "Ctrl+I")
         self.url_action = self.add(menu, "Add from &URL…", self.import_urls)
         self.paste_action = self.add(menu, "New document from &clipboard", self.paste_document, "Ctrl+Shift+V")
@@ -247,14 +254,13 @@ class WindowMenus:
             self.owner.switch_annotator(name.strip())
 
     def search_corpus(self) -> None:
-        navigator = self.owner.navigator
-        navigator.search_texts.setChecked(True)
-        navigator.filter_box.setFocus()
-        navigator.filter_box.selectAll()
+        self.owner.show_search()
 
     def import_files(self, paths: list[Path] | None = None) -> None:
         from annotator.ui.dialogs.import_dialog import run_import
 
+        if not self.owner.ensure_annotator():
+            return
         report = run_import(self.window, self.project, self.session.annotator, paths or [])
         self.owner.after_import(report)
 

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QStyle, QToolTip, QWidget
 
 from annotator.core.offsets import OffsetMap
+from annotator.ui.appearance import line_colour
 from annotator.ui.widgets.page_layout import FurnitureFormat, ParagraphSpacedLayout
 from annotator.ui.widgets.span_painter import Mark, SpanPainter
 
@@ -70,6 +71,7 @@ class ReadingView(QPlainTextEdit):
         self._heading = ("", "")
         self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins look like the page, not like the window
         self.setAutoFillBackground(True)
+        self.marks.forget_styles(self.palette().color(QPalette.ColorRole.Base))
         self.describe: Callable[[int], str] = lambda _pos: ""
         self._outlined: list[Mark] = []
         self._related: list[Mark] = []
@@ -134,6 +136,16 @@ class ReadingView(QPlainTextEdit):
     def selected_range(self) -> tuple[int, int]:
         cursor = self.textCursor()
         return cursor.selectionStart(), cursor.selectionEnd()
+
+    @property
+    def _dark(self) -> bool:
+        return self.marks.page.lightness() < 128
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:  # the system switched between light and dark
+            self.marks.forget_styles(self.palette().color(QPalette.ColorRole.Base))
+            self.viewport().update()
+        super().changeEvent(event)
 
     def set_zoom(self, zoom: int) -> None:
         self.zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
@@ -201,7 +213,10 @@ class ReadingView(QPlainTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for marks, style in ((self._related, Qt.PenStyle.DashLine), (self._outlined, Qt.PenStyle.SolidLine)):
             for mark in marks:
-                pen = QPen(QColor(mark.colour).darker(130), 2 if style is Qt.PenStyle.SolidLine else 1.5, style)
+                line = line_colour(
+                    QColor(mark.colour).darker(130) if not self._dark else QColor(mark.colour), self.marks.page
+                )
+                pen = QPen(line, 2 if style is Qt.PenStyle.SolidLine else 1.5, style)
                 painter.setPen(pen)
                 for rect in self.range_rects(mark.start, mark.end):
                     painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)

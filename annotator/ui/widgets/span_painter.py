@@ -17,6 +17,8 @@ from typing import NamedTuple
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QTextDocument
 
+from annotator.ui.appearance import line_colour
+
 WASH_ALPHA = 80  # of 255: the label colour tints the paper; text stays legible on light and dark palettes
 LINE_GAP = 2.5  # pixels between stacked underlines
 
@@ -56,6 +58,7 @@ class SpanPainter:
         self._first: dict[str, Mark] = {}
         self._further: dict[str, list[Mark]] = defaultdict(list)
         self._styles: dict[tuple[str, bool], tuple[QColor | None, QPen]] = {}
+        self.page = QColor("#ffffff")  # the view's base colour, which the underlines must stand out from
 
     def set_marks(self, marks: list[Mark]) -> None:
         starts, block = [], self.document.begin()
@@ -138,7 +141,8 @@ class SpanPainter:
             depth += 1
 
     def _style(self, colour: str, mine: bool) -> tuple[QColor | None, QPen]:
-        """The wash (mine only) and underline pen of a colour, made once rather than for every segment painted."""
+        """The wash (mine only) and underline pen of a colour, made once rather than for every segment painted;
+        the underline is adjusted to stand out from the page, light or dark (forget_styles after a change)."""
         key = (colour, mine)
         style = self._styles.get(key)
         if style is None:
@@ -146,5 +150,11 @@ class SpanPainter:
             wash = QColor(base) if mine else None
             if wash is not None:
                 wash.setAlpha(WASH_ALPHA)
-            style = self._styles[key] = (wash, QPen(base, 1.6, Qt.PenStyle.SolidLine if mine else Qt.PenStyle.DotLine))
+            line = line_colour(base, self.page)
+            style = self._styles[key] = (wash, QPen(line, 1.6, Qt.PenStyle.SolidLine if mine else Qt.PenStyle.DotLine))
         return style
+
+    def forget_styles(self, page: QColor) -> None:
+        """The page's colour changed (the system went dark or light): make the pens again."""
+        self.page = page
+        self._styles = {}
