@@ -37,7 +37,7 @@ try_exec=$(printf '%s' "$exe" | sed -e 's/\\/\\\\/g')
 exec_arg=$(printf '%s' "$exe" | sed -e 's/\\/\\\\\\\\/g' -e 's/["`$]/\\\\&/g' -e 's/%/%%/g')
 sed_text() { printf '%s' "$1" | sed -e 's/[&|\\]/\\&/g'; }  # safe as the replacement of a sed s|...|...|
 mkdir -p "$data/applications"
-sed -e "s|^Exec=.*|Exec=\"$(sed_text "$exec_arg")\"|" -e "s|^TryExec=.*|TryExec=$(sed_text "$try_exec")|" \
+sed -e "s|^Exec=[^ ]*|Exec=\"$(sed_text "$exec_arg")\"|" -e "s|^TryExec=.*|TryExec=$(sed_text "$try_exec")|" \
   "$resources/media-annotator.desktop" > "$entry.tmp"
 mv "$entry.tmp" "$entry"
 (cd "$resources/icons" && find hicolor -path '*/apps/media-annotator.*' -type f) | while read -r icon; do

@@ -59,7 +59,7 @@ def test_desktop_entry_starts_the_app_with_its_icon() -> None:
     entry.read(ROOT / "resources" / "media-annotator.desktop", encoding="utf-8")
     desktop = entry["Desktop Entry"]
     assert (desktop["Type"], desktop["Name"], desktop["Terminal"]) == ("Application", "Media Annotator", "false")
-    assert desktop["Exec"] == desktop["TryExec"] == "media-annotator"  # install-desktop-entry.sh puts the full path
+    assert desktop["Exec"] == "media-annotator %f" and desktop["TryExec"] == "media-annotator"  # installer: full path
     assert render_icons.ICON_NAME == desktop["Icon"] == render_icons.SVG.stem
     assert desktop["Categories"].endswith(";")
 

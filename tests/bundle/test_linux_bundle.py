@@ -181,7 +181,7 @@ def test_desktop_entry_installs_and_uninstalls(bundle: Path, tmp_path: Path) -> 
     validated = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
     assert validated.returncode == 0 and validated.stdout == "", validated.stdout
     lines = entry.read_text().splitlines()
-    assert f'Exec="{odd}/media-annotator/media-annotator"'.replace("$", "\\\\$") in lines
+    assert f'Exec="{odd}/media-annotator/media-annotator" %f'.replace("$", "\\\\$") in lines
     assert f"TryExec={odd}/media-annotator/media-annotator" in lines and "Icon=media-annotator" in lines
     icons = sorted(p.relative_to(data).as_posix() for p in (data / "icons").rglob("media-annotator.*"))
     assert "icons/hicolor/scalable/apps/media-annotator.svg" in icons
