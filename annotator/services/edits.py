@@ -7,7 +7,7 @@ colleague's change made in between is reported as a conflict on undo or redo, ne
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core import changes
 from annotator.core.changes import Change
@@ -15,10 +15,12 @@ from annotator.core.model import Annotation, Relation, Status, annotation_from_d
 from annotator.core.ranges import Ranges
 from annotator.core.scheme import Scheme
 from annotator.services import collections, documents, scheme
-from annotator.services.adjudication import Adjudication
 from annotator.services.annotating import Annotating
 from annotator.services.project import Project
 from annotator.services.undo import Edit
+
+if TYPE_CHECKING:  # the adjudication service (numpy, the review measures) is loaded only when adjudicating
+    from annotator.services.adjudication import Adjudication
 
 # -- annotations ----------------------------------------------------------------------------------------------
 
