@@ -1,0 +1,58 @@
+"""Files of other tools through a project: imported, stored, exported to the same format, they come back as they
+went in; what cannot be kept is in the import's fidelity report; --check reads without storing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from annotator.formats.registry import ReadOptions
+from annotator.services import exporting, importing
+from tests.conftest import shared_data
+from tests.formats.test_brat import FULL, TEXT, ann_lines, write
+
+NEW = {"label_map": "new"}
+
+
+def test_brat_files_come_back_the_same_through_a_project(project, tmp_path) -> None:
+    folder = tmp_path / "brat"
+    shutil.copytree(shared_data("format_examples", "brat"), folder)
+    write(folder, "full", TEXT, FULL)
+    report = importing.import_paths(project, [folder], "tester", "brat", ReadOptions(extra=dict(NEW)))
+    assert not report.failed, report.failed
+    assert report.fidelity.kept[("brat", "event")] == 7 + 3 and not report.fidelity.left_out
+    out = tmp_path / "out"
+    exporting.export(project, "brat", out)
+    for name in ("000-introduction", "090-event_structures", "full"):
+        assert ann_lines(out / "brat" / f"{name}.ann") == ann_lines(folder / f"{name}.ann"), name
+        assert (out / "brat" / f"{name}.txt").read_bytes() == (folder / f"{name}.txt").read_bytes()
+
+
+def test_two_annotators_of_one_text_keep_their_own_ids_and_lines(project, tmp_path) -> None:
+    write(tmp_path / "in" / "alice", "doc", "Taxes will rise.", "T4\tclaim 0 5\tTaxes\nN1\tReference T4 db:1\tTax\n")
+    write(tmp_path / "in" / "bob", "doc", "Taxes will rise.", "T9\tclaim 6 10\twill\n#3\tLemma T9\twill\n")
+    report = importing.import_paths(project, [tmp_path / "in"], "tester", "brat", ReadOptions(extra=dict(NEW)))
+    assert len(report.imported) == 1 and len(report.duplicates) == 1 and report.annotations == 2
+    out = tmp_path / "out"
+    exporting.export(project, "brat", out)
+    assert ann_lines(out / "alice" / "doc.ann") == ["N1\tReference T4 db:1\tTax", "T4\tclaim 0 5\tTaxes"]
+    assert ann_lines(out / "bob" / "doc.ann") == ["#3\tLemma T9\twill", "T9\tclaim 6 10\twill"]
+
+
+def test_check_reads_and_reports_without_storing(project, tmp_path) -> None:
+    folder = write(tmp_path / "in", "full", TEXT, FULL)
+    report = importing.import_paths(project, [folder], "tester", "brat", check=True)
+    assert report.checked and not report.failed and len(report.imported) == 1 and report.annotations == 7
+    assert report.fidelity.preserved[("brat", "normalization")] == 2
+    assert "nothing was stored" in report.summary()
+    assert any("the scheme lacks" in note and "Merge-org" in note for note in report.notes)
+    assert list(exporting.bundles(project)) == []
+
+
+def test_a_mismatched_offset_fails_the_file_naming_the_region_unless_reanchored(project, tmp_path) -> None:
+    folder = write(tmp_path / "in", "doc", "Taxes will rise. It will.", "T1\tclaim 6 10\tIt\n")
+    report = importing.import_paths(project, [folder], "tester", "brat", ReadOptions(extra=dict(NEW)))
+    assert report.failed and "entity T1" in report.failed[0][1] and str(Path(folder, "doc.ann")) in report.failed[0][1]
+    assert list(exporting.bundles(project)) == []
+    moved = importing.import_paths(project, [folder], "tester", "brat", ReadOptions(reanchor=True, extra=dict(NEW)))
+    assert not moved.failed and moved.fidelity.moves and "from 6..10 to 17..19" in moved.fidelity.moves[0]
