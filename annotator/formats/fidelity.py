@@ -134,13 +134,20 @@ class Fidelity:
 def merge_format_data(existing: Any, incoming: Any) -> Any:
     """The metadata of a document that is already stored, with a new file's metadata for it merged in.
 
-    Dicts merge key by key (recursively); where both sides hold something else the stored value wins, so
-    importing a file twice changes nothing and one annotator's data never overwrites another's (format data is
-    keyed by annotation id or annotator name). The import service calls this when a file's document turns out
-    to be one the project has (two annotators' exports of the same text)."""
+    Dicts merge key by key (recursively); lists of plain values (names, header lines, token cuts) gain the
+    incoming values they lack; anywhere else the stored value wins. So importing a file twice changes nothing
+    and one annotator's data never overwrites another's (format data is keyed by annotation id or annotator
+    name). The import service calls this when a file's document is one the project has already (two
+    annotators' exports of the same text)."""
     if isinstance(existing, dict) and isinstance(incoming, dict):
         merged = dict(existing)
         for key, value in incoming.items():
             merged[key] = merge_format_data(existing[key], value) if key in existing else value
         return merged
+    if isinstance(existing, list) and isinstance(incoming, list) and all(_plain(v) for v in existing + incoming):
+        return existing + [v for v in incoming if v not in existing]
     return existing
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None

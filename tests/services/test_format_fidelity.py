@@ -56,3 +56,29 @@ def test_a_mismatched_offset_fails_the_file_naming_the_region_unless_reanchored(
     assert list(exporting.bundles(project)) == []
     moved = importing.import_paths(project, [folder], "tester", "brat", ReadOptions(reanchor=True, extra=dict(NEW)))
     assert not moved.failed and moved.fidelity.moves and "from 6..10 to 17..19" in moved.fidelity.moves[0]
+
+
+def test_inception_files_come_back_the_same_through_a_project(project, tmp_path) -> None:
+    from annotator.formats.webanno_read import read_tsv
+    from tests.formats.test_webanno import RICH, meaning
+
+    folder = tmp_path / "tsv"
+    (folder / "annotation" / "test.txt").mkdir(parents=True)
+    shutil.copy(shared_data("format_examples", "webanno_tsv3", "example2.first2sentences.tsv"), folder / "ex2.tsv")
+    (folder / "rich.tsv").write_text(RICH, encoding="utf-8")
+    # two users' files of one text, laid out as INCEpTION's project export does
+    for user, name in (("alice", "testSimpleChain"), ("bob", "testZeroLengthSpansWithFeatureValues")):
+        source = shared_data("format_examples", "webanno_tsv3", f"{name}.reference.tsv")
+        shutil.copy(source, folder / "annotation" / "test.txt" / f"{user}.tsv")
+    report = importing.import_paths(project, [folder], "tester", "webanno", ReadOptions(extra=dict(NEW)))
+    assert not report.failed, report.failed
+    assert len(report.imported) == 3 and len(report.duplicates) == 1
+    assert report.fidelity.preserved[("webanno", "zero-width annotation")] == 2
+    out = tmp_path / "out"
+    exporting.export(project, "webanno", out)
+    for name in ("ex2.tsv", "rich.tsv", "annotation/test.txt/alice.tsv", "annotation/test.txt/bob.tsv"):
+        original, back = meaning(read_tsv(folder / name, ReadOptions())), meaning(read_tsv(out / name, ReadOptions()))
+        for joined in ("header", "label_features"):  # the two users' layer declarations are joined
+            assert set(original["data"].pop(joined, ())) <= set(back["data"].pop(joined, ())), name
+        assert back == original, name
+    assert (out / "rich.tsv").read_text(encoding="utf-8") == RICH
