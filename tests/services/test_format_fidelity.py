@@ -82,3 +82,18 @@ def test_inception_files_come_back_the_same_through_a_project(project, tmp_path)
             assert set(original["data"].pop(joined, ())) <= set(back["data"].pop(joined, ())), name
         assert back == original, name
     assert (out / "rich.tsv").read_text(encoding="utf-8") == RICH
+
+
+def test_label_studio_tasks_come_back_the_same_through_a_project(project, tmp_path) -> None:
+    import json
+
+    from tests.formats.test_labelstudio import RICH, canonical
+
+    source = tmp_path / "tasks.json"
+    source.write_text(json.dumps(RICH, ensure_ascii=False), encoding="utf-8")
+    report = importing.import_paths(project, [source], "tester", None, ReadOptions(extra=dict(NEW)))
+    assert not report.failed, report.failed
+    assert report.fidelity.preserved[("labelstudio", "prediction")] == 1
+    out = tmp_path / "out.json"
+    exporting.export(project, "labelstudio", out)
+    assert canonical(json.loads(out.read_text(encoding="utf-8"))) == canonical(RICH)
