@@ -97,3 +97,24 @@ def test_label_studio_tasks_come_back_the_same_through_a_project(project, tmp_pa
     out = tmp_path / "out.json"
     exporting.export(project, "labelstudio", out)
     assert canonical(json.loads(out.read_text(encoding="utf-8"))) == canonical(RICH)
+
+
+def test_doccano_users_files_stay_apart_and_come_back_through_a_project(project, tmp_path) -> None:
+    import json
+
+    from tests.formats.test_doccano import TEXT, by_meaning, records
+
+    line = {"id": 12, "text": TEXT, "source": "wire"}
+    alice = {**line, "entities": [{"id": 4, "label": "ORG", "start_offset": 0, "end_offset": 6}], "relations": []}
+    alice["Comments"] = ["check"]
+    bob = {**line, "label": [[0, 6, "ORG"], [44, 54, "PERSON"]], "Comments": []}
+    for name, record in (("alice", alice), ("bob", bob)):
+        (tmp_path / f"{name}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    paths = [tmp_path / "alice.jsonl", tmp_path / "bob.jsonl"]
+    report = importing.import_paths(project, paths, "tester", None, ReadOptions(extra=dict(NEW)))
+    assert not report.failed and report.annotations == 3 and len(report.duplicates) == 1
+    [bundle] = exporting.bundles(project)
+    assert sorted(a.annotator for a in bundle.annotations) == ["alice", "bob", "bob"]
+    out = tmp_path / "out.jsonl"
+    exporting.export(project, "doccano", out)
+    assert by_meaning(records(out)) == by_meaning([alice, bob])
