@@ -10,9 +10,10 @@ Other column names come through --map (text=column_data,label=column_label, as d
 Annotators: doccano exports one file per user, named after the user; the file's stem is the annotator ("all",
 the collaborative export, is "doccano"), unless a line names one ("annotator", this tool's exports) or
 --annotator sets it. Two users' files of one text keep their annotations apart.
-Kept as the document's doccano data (fidelity.py) and written back: the example's id, its metadata keys (doccano
-spreads them over the line), the column names, the form each user's line came in, each user's comments, entity and relation
-ids. Writing uses the form a document came in; for one made here, the relation form when its annotations are
+Kept as the document's doccano data (fidelity.py) and written back: the example's id, its metadata keys
+(doccano spreads them over the line), the column names, the form each user's line came in, each user's
+comments, entity and relation ids. Writing uses the form a line came in; for one made here, the relation form
+when its annotations are
 related and sequence labelling otherwise, with "document_id", "title" and "annotator" on each line. doccano
 has no discontinuous spans, attributes or notes: a span is written fragment by fragment, and attributes and
 notes are left out (the export notes how many).

@@ -118,3 +118,26 @@ def test_doccano_users_files_stay_apart_and_come_back_through_a_project(project,
     out = tmp_path / "out.jsonl"
     exporting.export(project, "doccano", out)
     assert by_meaning(records(out)) == by_meaning([alice, bob])
+
+
+def test_a_qda_project_comes_back_through_a_project_with_its_codebook_and_sets(project, tmp_path) -> None:
+    from annotator.services import collections
+    from tests.formats.test_qdpx import C_UNUSED, meaning, project_file
+
+    source = project_file(tmp_path / "in.qdpx")
+    report = importing.import_paths(project, [source], "tester", None, ReadOptions(extra=dict(NEW)))
+    assert not report.failed, report.failed
+    assert report.fidelity.kept[("qdpx", "code added to the scheme")] == 6
+    framing = project.scheme.label("Framing")
+    assert framing.guideline == "Not used yet: instructions only."  # an unused code's instructions are kept
+    assert project.scheme.label("Claim").colour == "#ff0000"
+    assert [c.name for c in collections.list_collections(project)] == ["Batch 1"]
+    out = tmp_path / "out.qdpx"
+    exporting.export(project, "qdpx", out)
+    got, expected = meaning(out), meaning(source)
+    assert got["sources"] == expected["sources"] and got["texts"] == expected["texts"]
+    assert got["project"] == expected["project"]
+    for part in ("Users", "Variables", "Cases", "Notes", "Links", "Sets", "Graphs"):
+        assert got["parts"][part] == expected["parts"][part], part
+    codes = repr(got["parts"]["CodeBook"])
+    assert C_UNUSED in codes and "Not used yet" in codes and "claim" in codes  # theirs and the project's own
