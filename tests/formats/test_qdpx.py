@@ -46,7 +46,8 @@ PROJECT = f"""<?xml version="1.0" encoding="utf-8"?>
     </Code>
     <Code guid="{C_OTHER}" name="Doubt" isCodable="true" color="#123456"/>
     <Code guid="{C_GENRE}" name="Genre" isCodable="true" color="#abcdef"/>
-    <Code guid="{C_UNUSED}" name="Framing" isCodable="false"><Description>Not used yet: instructions only.</Description></Code>
+    <Code guid="{C_UNUSED}" name="Framing"
+        isCodable="false"><Description>Not used yet: instructions only.</Description></Code>
   </Codes></CodeBook>
   <Variables>
     <Variable guid="{V_STRING}" name="outlet" typeOfVariable="Text"/>
@@ -54,39 +55,54 @@ PROJECT = f"""<?xml version="1.0" encoding="utf-8"?>
   </Variables>
   <Cases><Case guid="{CASE}" name="Minister"><SourceRef targetGUID="{S1}"/></Case></Cases>
   <Sources>
-    <TextSource guid="{S1}" name="Article one" plainTextPath="internal://{S1}.txt" creatingUser="{U1}" creationDateTime="2024-02-01T00:00:00Z">
-      <PlainTextSelection guid="{SEL1}" name="taxes" startPosition="21" endPosition="36" creatingUser="{U1}" creationDateTime="2024-02-02T00:00:00Z">
+    <TextSource guid="{S1}" name="Article one" plainTextPath="internal://{S1}.txt" creatingUser="{U1}"
+        creationDateTime="2024-02-01T00:00:00Z">
+      <PlainTextSelection guid="{SEL1}" name="taxes" startPosition="21" endPosition="36" creatingUser="{U1}"
+          creationDateTime="2024-02-02T00:00:00Z">
         <Description>Check the budget.</Description>
-        <Coding guid="{CD1}" creatingUser="{U1}" creationDateTime="2024-02-02T00:00:00Z"><CodeRef targetGUID="{C_SUB}"/></Coding>
-        <Coding guid="{CD2}" creatingUser="{U2}" creationDateTime="2024-02-03T00:00:00Z"><CodeRef targetGUID="{C_DEEP}"/></Coding>
+        <Coding guid="{CD1}" creatingUser="{U1}"
+            creationDateTime="2024-02-02T00:00:00Z"><CodeRef targetGUID="{C_SUB}"/></Coding>
+        <Coding guid="{CD2}" creatingUser="{U2}"
+            creationDateTime="2024-02-03T00:00:00Z"><CodeRef targetGUID="{C_DEEP}"/></Coding>
         <NoteRef targetGUID="{N_REF}"/>
       </PlainTextSelection>
-      <PlainTextSelection guid="{SEL2}" startPosition="39" endPosition="55" creatingUser="{U2}" creationDateTime="2024-02-04T00:00:00Z">
-        <Coding guid="{CD3}" creatingUser="{U2}" creationDateTime="2024-02-04T00:00:00Z"><CodeRef targetGUID="{C_OTHER}"/></Coding>
+      <PlainTextSelection guid="{SEL2}" startPosition="39" endPosition="55" creatingUser="{U2}"
+          creationDateTime="2024-02-04T00:00:00Z">
+        <Coding guid="{CD3}" creatingUser="{U2}"
+            creationDateTime="2024-02-04T00:00:00Z"><CodeRef targetGUID="{C_OTHER}"/></Coding>
       </PlainTextSelection>
-      <Coding guid="{CD4}" creatingUser="{U1}" creationDateTime="2024-02-05T00:00:00Z"><CodeRef targetGUID="{C_TOP}"/></Coding>
+      <Coding guid="{CD4}" creatingUser="{U1}"
+          creationDateTime="2024-02-05T00:00:00Z"><CodeRef targetGUID="{C_TOP}"/></Coding>
       <VariableValue><VariableRef targetGUID="{V_STRING}"/><TextValue>Daily News</TextValue></VariableValue>
       <VariableValue><VariableRef targetGUID="{V_INT}"/><IntegerValue>12</IntegerValue></VariableValue>
     </TextSource>
     <TextSource guid="{S2}" name="Article two" creationDateTime="2024-02-06T00:00:00Z">
       <PlainTextContent>{TEXT2}</PlainTextContent>
-      <PlainTextSelection guid="{SEL3}" startPosition="0" endPosition="11" creatingUser="{U2}" creationDateTime="2024-02-07T00:00:00Z">
-        <Coding guid="{G(6, 5)}" creatingUser="{U2}" creationDateTime="2024-02-07T00:00:00Z"><CodeRef targetGUID="{C_TOP}"/></Coding>
+      <PlainTextSelection guid="{SEL3}" startPosition="0" endPosition="11" creatingUser="{U2}"
+          creationDateTime="2024-02-07T00:00:00Z">
+        <Coding guid="{G(6, 5)}" creatingUser="{U2}"
+            creationDateTime="2024-02-07T00:00:00Z"><CodeRef targetGUID="{C_TOP}"/></Coding>
       </PlainTextSelection>
-      <Coding guid="{G(6, 6)}" creatingUser="{U1}" creationDateTime="2024-02-07T00:00:00Z"><CodeRef targetGUID="{C_GENRE}"/></Coding>
+      <Coding guid="{G(6, 6)}" creatingUser="{U1}"
+          creationDateTime="2024-02-07T00:00:00Z"><CodeRef targetGUID="{C_GENRE}"/></Coding>
     </TextSource>
     <PDFSource guid="{S_PDF}" name="scan" path="internal://scan.pdf"/>
   </Sources>
   <Notes>
-    <Note guid="{N_REF}" name="Memo" creationDateTime="2024-02-08T00:00:00Z"><PlainTextContent>Budget memo.</PlainTextContent></Note>
+    <Note guid="{N_REF}" name="Memo"
+        creationDateTime="2024-02-08T00:00:00Z"><PlainTextContent>Budget memo.</PlainTextContent></Note>
     <Note guid="{N_FREE}" name="Project memo"><PlainTextContent>Overall.</PlainTextContent></Note>
   </Notes>
-  <Links><Link guid="{LINK}" name="doubts" direction="Bidirectional" color="#ff0000" originGUID="{SEL2}" targetGUID="{SEL1}"/></Links>
+  <Links><Link guid="{LINK}" name="doubts" direction="Bidirectional" color="#ff0000" originGUID="{SEL2}"
+      targetGUID="{SEL1}"/></Links>
   <Sets>
-    <Set guid="{SET_DOCS}" name="Batch 1"><Description>First wave.</Description><MemberSource targetGUID="{S1}"/><MemberSource targetGUID="{S2}"/></Set>
+    <Set guid="{SET_DOCS}"
+        name="Batch 1"><Description>First wave.</Description><MemberSource targetGUID="{S1}"/>
+      <MemberSource targetGUID="{S2}"/></Set>
     <Set guid="{SET_CODES}" name="Core codes"><MemberCode targetGUID="{C_TOP}"/></Set>
   </Sets>
-  <Graphs><Graph guid="{GRAPH}" name="Map"><Vertex guid="{VERTEX}" representedGUID="{C_TOP}" firstX="1" firstY="2"/></Graph></Graphs>
+  <Graphs><Graph guid="{GRAPH}" name="Map"><Vertex guid="{VERTEX}" representedGUID="{C_TOP}" firstX="1"
+      firstY="2"/></Graph></Graphs>
 </Project>
 """
 
