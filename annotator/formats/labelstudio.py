@@ -326,12 +326,13 @@ class _Task:
             reason = f"relation {link.get('from_id')} -> {link.get('to_id')} links a region this annotation lacks"
             raise InputError(reason, self.where.path, line)
         direction = link.get("direction", "right")
+        ends_given = (link.get("from_id"), link.get("to_id"), direction)  # two links of one pair stay two
         if direction == "left":
             source, target = target, source
         labels = [str(x) for x in link.get("labels") or []]
         out = []
         for kind in labels or [UNLABELLED]:
-            uuid = stable_uuid("labelstudio-rel", source.uuid, target.uuid, kind)
+            uuid = stable_uuid("labelstudio-rel", source.uuid, target.uuid, kind, *ends_given)
             out.append(Relation(kind, source.uuid, target.uuid, annotator, uuid=uuid))
             self.fidelity.keep(FORMAT, "relation" if labels else "unlabelled relation")
         stored = {k: v for k, v in link.items() if k not in ("from_id", "to_id", "type")}
