@@ -265,6 +265,11 @@ class _Run:
             unknown.update(labels + [f"relation {r}" for r in relations])
         if unknown and not self.label_map.entries:
             report.notes.append(f"{path}: the scheme lacks {', '.join(sorted(unknown))} (give --label-map)")
+        codes = [lab for lab in options.scheme_labels if not interchange.in_scheme(self.project.scheme, lab)]
+        if codes:
+            report.notes.append(
+                f"{path}: {len(codes)} codes of its code book are not in the scheme (--label-map new adds them)"
+            )
 
     def relabel(self, bundle: DocumentBundle) -> DocumentBundle:
         """Documents read from an unpacked archive name the archive, not the temporary folder."""

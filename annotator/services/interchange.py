@@ -32,7 +32,7 @@ def adopt_codebook(
     added = scheme
     for label in labels:
         name = f"{label.parent}/{label.name}" if label.parent else label.name
-        if _has(added, label):
+        if in_scheme(added, label):
             fidelity.keep(fmt, "code already in the scheme")
             continue
         if (mapping.target(name) or mapping.default) != NEW or (label.parent and not added.has_label(label.parent)):
@@ -64,7 +64,7 @@ def widen_added_labels(project: Project, session: Any, bundle: DocumentBundle, a
         _save_scheme(project, session, widened)
 
 
-def _has(scheme: Scheme, label: Label) -> bool:
+def in_scheme(scheme: Scheme, label: Label) -> bool:
     if label.parent is None:
         return scheme.has_label(label.name)
     return any(s.name == label.name for s in scheme.subtypes(label.parent))

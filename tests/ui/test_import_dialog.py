@@ -266,3 +266,18 @@ def test_labels_the_scheme_lacks_stop_the_import_or_are_added(qtbot, project, tm
         second.start_import()
     assert project.scheme.has_label("propaganda")
     assert [r.annotation_count for r in documents.list_documents(project, "carol")] == [1]
+
+
+def test_the_dialog_shows_what_the_format_kept_and_left_out(qtbot, project, tmp_path) -> None:
+    from tests.formats.test_brat import FULL, TEXT, write
+
+    folder = write(tmp_path / "brat", "full", TEXT, FULL)
+    dialog = open_dialog(qtbot, project, [folder])
+    dialog.unknown_labels.setCurrentIndex(dialog.unknown_labels.findData("new"))
+    with qtbot.waitSignal(dialog.imported, timeout=30_000) as done:
+        dialog.start_import()
+    assert not done.args[0].failed
+    shown = dialog.details.toPlainText()
+    assert dialog.details.isVisible()
+    assert "Format: kept: 4 attributes (brat)" in shown
+    assert "Format: kept as format data only: 2 attributes (brat), 1 equivalence (brat), 2 normalizations" in shown
