@@ -91,6 +91,8 @@ def unescape_text(text: str) -> str:
 
 
 def split_unescaped(value: str, separator: str) -> list[str]:
+    if "\\" not in value:  # nothing escaped: a plain split (most values)
+        return value.split(separator)
     return re.split(r"(?<!\\)" + re.escape(separator), value)
 
 

@@ -41,7 +41,7 @@ from annotator.formats.webanno import (
 from annotator.formats.webanno_tokens import token_data
 
 MAX_GAP = 1_000_000  # blank space between two sentences; more is a damaged offset, not a layout
-_UNIT = re.compile(r"^\d+-\d+(\.\d+)?$")
+_ROW = re.compile(r"(\d+-\d+(?:\.\d+)?)\t(\d+)-(\d+)\t")
 _ID_SUFFIX = re.compile(r"^(.*)\[(\d+(?:_\d+)?)\]$")
 _CHAIN_LINK = re.compile(r"^(.*)->(\d+)-(\d+)$")
 
@@ -103,24 +103,24 @@ def _body(lines: list[str], first: int, layers: list[Layer], where: str) -> tupl
     sentences: list[list] = []  # [begin, end, id] in UTF-16 units for now
     raw: list[tuple[int, str, int, int, str, list[str]]] = []
     for number, line in enumerate(lines[first - 1 :], start=first):
-        if line.startswith("#Text="):
-            pending.append(unescape_text(line[6:]))
+        if line[:1] == "#":
+            if line.startswith("#Text="):
+                pending.append(unescape_text(line[6:]))
+            elif line.startswith("#Sentence.id="):
+                pending_id = unescape_text(line[13:])
             continue
-        if line.startswith("#Sentence.id="):
-            pending_id = unescape_text(line[13:])
-            continue
-        if not line.strip() or line.startswith("#"):
+        if not line.strip():
             continue
         cells = line.split("\t")
         if len(cells) < 3 + n_columns:
             raise InputError(f"expected {3 + n_columns} tab-separated fields, found {len(cells)}", where, number)
-        uid, offsets, token = cells[0], cells[1], cells[2]
-        begin_end = offsets.split("-")
-        if not _UNIT.match(uid) or len(begin_end) != 2 or not all(x.isdigit() for x in begin_end):
+        uid, token = cells[0], cells[2]
+        match = _ROW.match(line)
+        if match is None:
             raise InputError(
-                f"a unit starts 'S-T<TAB>begin-end' (sub-tokens S-T.N); got {uid!r} {offsets!r}", where, number
+                f"a unit starts 'S-T<TAB>begin-end' (sub-tokens S-T.N); got {uid!r} {cells[1]!r}", where, number
             )
-        begin, end = int(begin_end[0]), int(begin_end[1])
+        begin, end = int(match[2]), int(match[3])
         if pending:  # the first token of a sentence places the sentence's text
             if "." in uid:
                 raise InputError("a sentence starts with a token, not a sub-token", where, number)
@@ -143,12 +143,10 @@ def _body(lines: list[str], first: int, layers: list[Layer], where: str) -> tupl
     text = "".join(parts)
     text = text[:-1] if text.endswith("\n") else text
     offsets_map = OffsetMap(text)
+    astral = _units(text) != len(text)  # without characters beyond the BMP, UTF-16 units are code points
     units = []
     for number, uid, begin, end, token, cells in raw:
-        try:
-            start, stop = offsets_map.from_utf16(begin), offsets_map.from_utf16(end)
-        except IndexError:
-            raise InputError(f"unit {uid} at {begin}-{end} lies beyond the text", where, number) from None
+        start, stop = (offsets_map.from_utf16(begin), offsets_map.from_utf16(end)) if astral else (begin, end)
         if text[start:stop] != token or begin > end:
             raise InputError(
                 f"unit {uid} at {begin}-{end} covers {text[start:stop]!r}, but the file says {token!r}", where, number
@@ -182,6 +180,8 @@ class _Document:
         self.relations: list[tuple[_Unit, Layer, dict[str, str | None], list[str]]] = []  # unit, layer, features, base
         self.relation_at: dict[tuple[str, str, int], int] = {}  # (unit, layer, stack index) -> relation
         self.columns = [c for layer in layers for c in layer.columns]
+        # chain links name their element (chain, link) and so come before the element types that find it
+        self.column_order = sorted(range(len(self.columns)), key=lambda i: self.columns[i].role != "chain_link")
         self.layer_of = {layer.name: layer for layer in layers}
         self.label_features = {
             layer.name: label_feature(layer, options.mapping) for layer in layers if layer.kind != "chain"
@@ -204,9 +204,11 @@ class _Document:
     # -- gathering -------------------------------------------------------------------------------------------
 
     def _unit(self, unit: _Unit) -> None:
-        cells = list(zip(self.columns, unit.cells, strict=True))
-        # chain links name their element (chain, link) and so come before the element types that find it
-        for column, cell in sorted(cells, key=lambda pair: pair[0].role != "chain_link"):
+        if unit.cells.count(NULL_COLUMN) == len(unit.cells):
+            return  # most tokens carry no annotation
+        cells = unit.cells
+        for index in self.column_order:
+            column, cell = self.columns[index], cells[index]
             if cell == NULL_COLUMN:
                 continue
             if not cell:
@@ -230,7 +232,7 @@ class _Document:
                 raise self._fail(unit, f"a referenceRelation value is 'relation->chain-link'; got {value!r}")
             value, chain = match[1], (int(match[2]), int(match[3]))
             key = f"chain {chain[0]}-{chain[1]}"
-        elif column.role != "slot_target":
+        elif column.role != "slot_target" and value.endswith("]"):
             match = _ID_SUFFIX.match(value)
             if match and not match[1].endswith("\\"):
                 value, key = match[1], match[2]

@@ -29,6 +29,8 @@ def tokenize(text: str, cuts: Iterable[int]) -> list[tuple[int, int]]:
 
 def token_data(text: str, tokens: list[tuple[int, int]]) -> dict[str, Any]:
     """What the format data must hold to give these tokens back: nothing, {"cuts": [...]} or {"tokens": [[s, e]]}."""
+    if not text.startswith("\ufeff") and [m.span() for m in _RUN.finditer(text)] == tokens:
+        return {}  # tokens are the runs of non-space characters: the common case, and nothing to keep
     inside = {s for s, _ in tokens if 0 < s < len(text) and not text[s - 1].isspace()}
     inside |= {e for _, e in tokens if 0 < e < len(text) and not text[e].isspace()}
     if text.startswith("\ufeff"):

@@ -230,10 +230,13 @@ class _Run:
             adopt_codebook()  # a code book read with the file's first document is in the scheme before any coding
             bundle = self.relabel(bundle)
             offered = len(bundle.annotations)
-            interchange.widen_added_labels(self.project, session, bundle, self.added_labels)
-            known = {lab.name for lab in self.project.scheme.top_labels()}
+            scheme = self.project.scheme
+            if self.label_map.entries:  # labels a map may add ("new") take all the attributes the file gives them
+                interchange.widen_added_labels(self.project, session, bundle, self.added_labels)
+                scheme = self.project.scheme
             bundle = label_mapping.prepare(self.project, session, bundle, self.label_map, report.notes)
-            self.added_labels |= {lab.name for lab in self.project.scheme.top_labels()} - known
+            if self.label_map.entries and self.project.scheme is not scheme:
+                self.added_labels |= interchange.labels_added(scheme, self.project.scheme)
             report.fidelity.leave_out(fmt.name, "annotation the label map skips", offered - len(bundle.annotations))
             if bundle.collections or any(key in bundle.document.metadata for key in FORMAT_NAMES):
                 to_place.append(bundle)

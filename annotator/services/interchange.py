@@ -47,21 +47,28 @@ def adopt_codebook(
 def widen_added_labels(project: Project, session: Any, bundle: DocumentBundle, added: set[str]) -> None:
     """Labels this import added to the scheme (label map "new") take every attribute the file gives them, not only
     those of the first document that brought the label in (later ones would otherwise go into notes)."""
+    wanted = [a for a in bundle.annotations if a.attributes and a.label in added]
+    if not wanted:
+        return
     scheme = project.scheme
+    known = {lab.name: {a.name for a in lab.attributes} for lab in scheme.top_labels() if lab.name in added}
+    missing: dict[str, dict[str, AttributeKind]] = {}
+    for ann in wanted:
+        for key, value in ann.attributes.items():
+            if value is not None and ann.label in known and key not in known[ann.label]:
+                kind = AttributeKind.YES_NO if isinstance(value, bool) else AttributeKind.TEXT
+                missing.setdefault(ann.label, {}).setdefault(key, kind)
     widened = scheme
-    for ann in bundle.annotations:
-        if ann.label not in added or not ann.attributes or not widened.has_label(ann.label):
-            continue
-        label = widened.label(ann.label)
-        extra = tuple(
-            AttributeDef(key, AttributeKind.YES_NO if isinstance(value, bool) else AttributeKind.TEXT)
-            for key, value in ann.attributes.items()
-            if value is not None and label.attribute(key) is None
-        )
-        if extra:
-            widened = widened.with_label(replace(label, attributes=label.attributes + extra), replacing=label.name)
+    for name, attributes in missing.items():
+        label = widened.label(name)
+        extra = tuple(AttributeDef(key, kind) for key, kind in attributes.items())
+        widened = widened.with_label(replace(label, attributes=label.attributes + extra), replacing=label.name)
     if widened is not scheme:
         _save_scheme(project, session, widened)
+
+
+def labels_added(before: Scheme, after: Scheme) -> set[str]:
+    return {lab.name for lab in after.top_labels()} - {lab.name for lab in before.top_labels()}
 
 
 def in_scheme(scheme: Scheme, label: Label) -> bool:
