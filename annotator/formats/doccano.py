@@ -185,6 +185,9 @@ class _Line:
                 self.fidelity.keep(FORMAT, "category")
                 continue
             start, end, name = item
+            if int(start) == int(end) and 0 <= int(start) <= len(self.text):
+                self._zero_width("label", item)
+                continue
             frag = fragment(self.text, int(start), int(end), None, self.where, self.line)
             annotations.append(imported(self.doc, self.ids, self.annotator, str(name), [frag]))
             self.fidelity.keep(FORMAT, "span")
@@ -200,6 +203,11 @@ class _Line:
         self.doc.metadata[FORMAT] = self.data
         return DocumentBundle(self.doc, annotations, relations)
 
+    def _zero_width(self, key: str, item: Any) -> None:
+        """A zero-width span (or a relation to one) has no place here as an annotation: kept as written."""
+        self.data.setdefault("zero_width", {}).setdefault(self.annotator, {}).setdefault(key, []).append(item)
+        self.fidelity.preserve(FORMAT, "relation to a zero-width span" if key == "relations" else "zero-width span")
+
     def _form(self, form: str) -> None:
         """The form this annotator's line came in (each user's file may have its own), when not "label"."""
         self.data.setdefault("forms", {})[self.annotator] = form
@@ -207,11 +215,19 @@ class _Line:
     def _entities(self, entities: list, links: list[dict]) -> tuple[list[Annotation], list[Relation]]:
         by_id: dict[Any, Annotation] = {}
         annotations = []
+        zero: set[Any] = set()  # ids of zero-width entities, kept as written
         ids = self.data.setdefault("entity_ids", {})
         for entity in entities:
+            raw = entity
             if isinstance(entity, list):  # intent detection writes entities as [start, end, label]
                 entity = {"start_offset": entity[0], "end_offset": entity[1], "label": entity[2]}
                 self._form("intent")
+            if int(entity["start_offset"]) == int(entity["end_offset"]) and 0 <= int(entity["end_offset"]) <= len(
+                self.text
+            ):
+                self._zero_width("entities", raw)
+                zero.add(entity.get("id"))
+                continue
             frag = fragment(
                 self.text, int(entity["start_offset"]), int(entity["end_offset"]), None, self.where, self.line
             )
@@ -224,6 +240,9 @@ class _Line:
         relations = []
         relation_ids = self.data.setdefault("relation_ids", {})
         for link in links:
+            if link["from_id"] in zero or link["to_id"] in zero:
+                self._zero_width("relations", link)
+                continue
             source, target = by_id.get(link["from_id"]), by_id.get(link["to_id"])
             if source is None or target is None:
                 reason = (
@@ -252,7 +271,8 @@ def write_doccano(bundles: Iterable[DocumentBundle], path: Path, options: WriteO
                 by_annotator[ann.annotator].append(ann)
                 lost += bool(ann.attributes) + bool(ann.note)
             data = bundle.document.metadata.get(FORMAT) or {}
-            people = list(by_annotator) + [p for p in data.get("comments", {}) if p not in by_annotator]
+            kept = list(data.get("comments", {})) + list(data.get("zero_width", {}))
+            people = list(by_annotator) + [p for p in dict.fromkeys(kept) if p not in by_annotator]
             for annotator in people or [""]:
                 record = _record(bundle, data, annotator, by_annotator.get(annotator, []))
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -287,6 +307,12 @@ def _record(bundle: DocumentBundle, data: dict[str, Any], annotator: str, anns: 
     else:
         tuples = [[f.start, f.end, join_label(a.label, a.subtype)] for a in spans for f in a.fragments]
         record[keys["label"]] = sorted(tuples) + categories
+    for key, items in data.get("zero_width", {}).get(annotator, {}).items():  # kept as written, in their place
+        target = keys["label"] if key == "label" else key
+        merged = list(record.get(target, [])) + items
+        if key == "label":  # doccano writes spans sorted
+            merged = sorted(x for x in merged if isinstance(x, list)) + [x for x in merged if not isinstance(x, list)]
+        record[target] = merged
     if annotator in data.get("comments", {}):
         record["Comments"] = data["comments"][annotator]
     record.update({k: v for k, v in data.get("meta", {}).items() if k not in record})

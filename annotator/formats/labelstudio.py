@@ -46,15 +46,23 @@ TASK_KEYS = ("data", "annotations", "completions", "predictions")
 _YES_NO = {"yes": True, "no": False}
 
 
+SNIFF_BYTES = 2_000_000
+
+
 def _sniff(path: Path, head: bytes) -> bool:
+    """Tasks: a JSON list (or one object) with "data" and "annotations" (or predictions, completions, result).
+    Label Studio writes "annotations" before "data", so a long first task is read further than the head."""
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if path.suffix.lower() != ".json" or start[:1] not in (b"[", b"{"):
+        return False
     marks = (b'"annotations"', b'"predictions"', b'"completions"', b'"result"')
-    return (
-        path.suffix.lower() == ".json"
-        and start[:1] in (b"[", b"{")
-        and b'"data"' in head
-        and any(m in head for m in marks)
-    )
+    if b'"data"' not in head or not any(m in head for m in marks):
+        try:
+            with path.open("rb") as f:
+                head = f.read(SNIFF_BYTES)
+        except OSError:
+            return False
+    return b'"data"' in head and any(m in head for m in marks)
 
 
 @reader("labelstudio", extensions=("json",), description="Label Studio JSON tasks", sniff=_sniff)
@@ -178,16 +186,21 @@ class _Task:
 
     def _results(self, annotator: str, results: list[dict[str, Any]]) -> tuple[list, list, list]:
         regions: dict[str, dict[str, Any]] = {}  # region id -> what its annotations are built from
-        links, pending = [], []
+        links, pending, extra = [], [], []
+        zero: set[str] = set()
         for result in results:
             kind, value = result.get("type"), result.get("value") or {}
             if kind == "relation":
                 links.append(result)
+            elif kind in SPAN_TYPES and "start" in value and value.get("start") == value.get("end"):
+                zero.add(str(result.get("id", "")))  # a zero-width region: no annotation, kept as written
+                extra.append(result)
+                self.fidelity.preserve(FORMAT, "zero-width region")
             elif kind in SPAN_TYPES and "start" in value:
                 self._region(regions, str(result.get("id", "")), result)
             else:
                 pending.append(result)
-        per_region, document_level, extra = [], [], []
+        per_region, document_level = [], []
         for result in pending:  # once every region is known: a result may come before its region
             kind, value = result.get("type"), result.get("value") or {}
             if str(result.get("id", "")).split("#", 1)[0] in regions:
@@ -207,7 +220,13 @@ class _Task:
         anns = [a for group in made.values() for a in group]
         for result in document_level:
             anns += self._document_level(annotator, result)
-        rels = [r for link in links for r in self._relation(link, made, annotator)]
+        rels = []
+        for link in links:
+            if {str(link.get("from_id")), str(link.get("to_id"))} & zero:
+                extra.append(link)
+                self.fidelity.preserve(FORMAT, "relation to a zero-width region")
+            else:
+                rels += self._relation(link, made, annotator)
         return anns, rels, extra
 
     def _region(self, regions: dict, rid: str, result: dict[str, Any]) -> None:

@@ -114,6 +114,7 @@ class _Project:
         self.notes = {guid(n.get("guid")): n for n in root.iter(f"{Q}Note")}
         self.referenced_notes: set[str] = set()
         self.selections: dict[str, tuple[DocumentBundle, Annotation]] = {}
+        self.zero_width: set[str] = set()  # guids of zero-width selections, kept as written
 
     def bundles(self) -> list[DocumentBundle]:
         self._codebook()
@@ -247,6 +248,11 @@ class _Project:
     def _selection(self, bundle: DocumentBundle, selection: Any, data: dict[str, Any]) -> None:
         doc = bundle.document
         key = guid(selection.get("guid"))
+        if selection.get("startPosition") == selection.get("endPosition") and self._position(selection, doc.text):
+            data.setdefault("zero_width", []).append(tostring(selection, encoding="unicode"))
+            self.zero_width.add(key)
+            self.fidelity.preserve(FORMAT, "zero-width selection")
+            return
         frag = self._fragment(selection, doc.text)
         part = _PART.match(selection.get("name") or "")
         if part and part["uuid"] in self.selections:  # a later fragment of an annotation this tool wrote
@@ -303,6 +309,11 @@ class _Project:
         if refs:
             data.setdefault("note_refs", {})[key] = refs
 
+    @staticmethod
+    def _position(selection: Any, text: str) -> bool:
+        value = selection.get("startPosition") or ""
+        return value.isdigit() and int(value) <= len(text)
+
     def _fragment(self, selection: Any, text: str) -> Fragment:
         try:
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
@@ -355,6 +366,9 @@ class _Project:
                 self.selections.get(guid(link.get("originGUID"))),
                 self.selections.get(guid(link.get("targetGUID"))),
             )
+            if {guid(link.get("originGUID")), guid(link.get("targetGUID"))} & self.zero_width:
+                self.fidelity.leave_out(FORMAT, "link to a zero-width selection", 1, self.where)
+                continue
             if origin is None or target is None or origin[0] is not target[0]:
                 self.fidelity.leave_out(FORMAT, "link that is not between two selections of one source", 1, self.where)
                 continue

@@ -98,6 +98,7 @@ class _Project:
             self.sources, "TextSource", {"guid": key, **attributes, "plainTextPath": f"internal://{key}.txt"}
         )
         self._selections(bundle, element, data)
+        element.extend(SafeET.fromstring(xml) for xml in data.get("zero_width", []))  # kept as they were
         for ann in (a for a in bundle.annotations if not a.fragments):
             self.lost += bool(ann.attributes)
             self._coding(element, ann, data, ann.uuid)

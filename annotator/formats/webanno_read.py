@@ -53,7 +53,7 @@ def read_webanno(path: Path, options: ReadOptions) -> Iterator[DocumentBundle]:
         yield read_tsv(file, options)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     line: int
     id: str
@@ -188,8 +188,10 @@ class _Document:
         }
 
     def bundle(self) -> DocumentBundle:
+        width = len(self.columns)
         for unit in self.units:
-            self._unit(unit)
+            if unit.cells.count(NULL_COLUMN) != width:  # most tokens carry no annotation
+                self._unit(unit)
         self.ids = IdMaker(self.doc, FORMAT)
         made = self._spans()
         self._stacks(made)
@@ -204,8 +206,6 @@ class _Document:
     # -- gathering -------------------------------------------------------------------------------------------
 
     def _unit(self, unit: _Unit) -> None:
-        if unit.cells.count(NULL_COLUMN) == len(unit.cells):
-            return  # most tokens carry no annotation
         cells = unit.cells
         for index in self.column_order:
             column, cell = self.columns[index], cells[index]

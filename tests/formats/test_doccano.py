@@ -192,3 +192,26 @@ def test_random_doccano_lines_come_back_as_they_went_in(tmp_path_factory, data) 
     read, out = again([path], path.parent)
     assert by_meaning(records(out)) == by_meaning(lines)
     assert {a.annotator for b in read for a in b.annotations} <= {"carol"}
+
+
+def test_zero_width_spans_are_kept_and_written_back_without_rejecting_the_file(tmp_path) -> None:
+    lines = [
+        {"id": 1, "text": TEXT, "label": [[0, 6, "ORG"], [7, 7, "GAP"]]},
+        {
+            "id": 2,
+            "text": TEXT,
+            "entities": [
+                {"id": 1, "label": "ORG", "start_offset": 0, "end_offset": 6},
+                {"id": 2, "label": "GAP", "start_offset": 9, "end_offset": 9},
+            ],
+            "relations": [{"id": 5, "from_id": 1, "to_id": 2, "type": "r"}],
+        },
+    ]
+    path = tmp_path / "eve.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    options = ReadOptions()
+    read, out = again([path], tmp_path, options)
+    assert [len(b.annotations) for b in read] == [1, 1] and read[1].relations == []
+    assert options.fidelity.preserved[("doccano", "zero-width span")] == 2
+    assert options.fidelity.preserved[("doccano", "relation to a zero-width span")] == 1
+    assert by_meaning(records(out)) == by_meaning(lines)

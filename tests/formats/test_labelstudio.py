@@ -262,3 +262,35 @@ def test_a_relation_to_a_missing_region_names_the_line(tmp_path) -> None:
     with pytest.raises(InputError) as caught:
         list(read_labelstudio(path, ReadOptions()))
     assert "relation ok -> nope" in caught.value.reason and caught.value.line is not None
+
+
+def test_a_zero_width_region_is_kept_as_written_with_its_relations(tmp_path) -> None:
+    start = TEXT.index("Google")
+    zero = {
+        "id": "z",
+        "from_name": "ner",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start, "end": start, "text": "", "labels": ["GAP"]},
+    }
+    results = [
+        _region("r0", "Google", ["ORG"]),
+        zero,
+        {"from_id": "r0", "to_id": "z", "type": "relation", "direction": "right", "labels": ["x"]},
+    ]
+    tasks = [{"id": 1, "data": {"text": TEXT}, "annotations": [{"id": 2, "completed_by": 1, "result": results}]}]
+    options = ReadOptions()
+    [bundle], written = again(tasks, tmp_path, options)
+    assert [a.label for a in bundle.annotations] == ["ORG"] and bundle.relations == []
+    assert options.fidelity.preserved[("labelstudio", "zero-width region")] == 1
+    assert canonical(written) == canonical(tasks)
+
+
+def test_a_long_first_task_is_still_recognised(tmp_path) -> None:
+    """Label Studio writes "annotations" before "data": with a long text the data lies past the first 4 KB."""
+    long_text = "Taxes rise. " * 2000
+    results = [region("r1", 0, 5, "Taxes")]
+    task = {"id": 1, "annotations": [{"id": 3, "completed_by": 1, "result": results * 50}], "data": {"text": long_text}}
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    assert detect(path).name == "labelstudio"

@@ -233,3 +233,25 @@ def test_a_coding_of_a_code_not_in_the_code_book_is_named(tmp_path) -> None:
     with pytest.raises(InputError) as caught:
         list(read_qdpx(path, ReadOptions()))
     assert CD3 in caught.value.reason and "not in the code book" in caught.value.reason
+
+
+def test_a_zero_width_selection_is_kept_and_written_back(tmp_path) -> None:
+    zero = (
+        f'<PlainTextSelection guid="{G(5, 9)}" startPosition="5" endPosition="5" creatingUser="{U1}">'
+        f'<Coding guid="{G(6, 9)}" creatingUser="{U1}"><CodeRef targetGUID="{C_OTHER}"/></Coding></PlainTextSelection>'
+    )
+    changed = PROJECT.replace('<Coding guid="' + CD4, zero + '<Coding guid="' + CD4)
+    path = tmp_path / "zero.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", changed.encode("utf-8"))
+        archive.writestr(f"sources/{S1}.txt", TEXT1.encode("utf-8"))
+    options = ReadOptions()
+    read = list(read_qdpx(path, options))
+    assert options.fidelity.preserved[("qdpx", "zero-width selection")] == 1
+    assert G(5, 9) not in {a.uuid for b in read for a in b.annotations}
+    out = tmp_path / "out.qdpx"
+    registry.get("qdpx").write(read, out, WriteOptions(extra={"scheme": Scheme(labels=tuple(options.scheme_labels))}))
+    with zipfile.ZipFile(out) as archive:
+        qde = etree.fromstring(archive.read("project.qde"))
+    assert schema().validate(qde), schema().error_log
+    assert qde.find(f".//q:PlainTextSelection[@guid='{G(5, 9)}']", NS).get("startPosition") == "5"
