@@ -9,7 +9,7 @@ annotator and the folder as the document's name.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,6 +280,7 @@ class _Document:
     def _spans(self) -> dict[int, Annotation]:
         made: dict[int, Annotation] = {}
         zero: list[dict[str, Any]] = []
+        counts: Counter[str] = Counter()
         for span in self.spans:
             features = dict(span.features)
             annotator = features.pop("annotator", None) or self.default_annotator
@@ -306,8 +307,10 @@ class _Document:
                 origin=Origin.IMPORTED,
                 uuid=self.ids(annotator, name, fragments),
             )
-            self.fidelity.keep(FORMAT, "chain link" if span.chain else "span")
-            self.fidelity.keep(FORMAT, "feature", len(attributes))
+            counts["chain link" if span.chain else "span"] += 1
+            counts["feature"] += len(attributes)
+        for kind, count in counts.items():
+            self.fidelity.keep(FORMAT, kind, count)
         if zero:
             self.data["zero_width"] = {self.default_annotator: zero}
         return made
@@ -378,6 +381,7 @@ class _Document:
     def _relations(self, made: dict[int, Annotation]) -> list[Relation]:
         relations = []
         many_layers = len({layer.name for _, layer, _, _ in self.relations}) > 1
+        kept = 0
         for unit, layer, features, (base,) in self.relations:
             match = _ID_SUFFIX.match(base)
             ref, pair = (match[1], match[2]) if match else (base, "0_0")
@@ -408,5 +412,6 @@ class _Document:
                 self.data.setdefault("relation_layers", {})[rel.uuid] = layer.name
             if any(v is not None for v in rest.values()):
                 self.data.setdefault("relation_features", {})[rel.uuid] = rest
-            self.fidelity.keep(FORMAT, "relation")
+            kept += 1
+        self.fidelity.keep(FORMAT, "relation", kept)
         return relations
