@@ -9,7 +9,7 @@ from typing import Any
 
 from annotator.cli import analysis_cmd, collections_cmd, review_commands, server_commands, suggest_cmd
 from annotator.cli.common import actor_name, database_url, print_json
-from annotator.cli.progress import ProgressBar, print_report
+from annotator.cli.progress import ProgressBar, print_report, report_json
 from annotator.core.errors import InputError
 from annotator.core.model import annotation_to_dict, document_to_dict
 from annotator.formats.article_fields import parse_date
@@ -50,6 +50,17 @@ def register(commands: Any) -> None:
     p.add_argument(
         "--collection", help="add the imported documents (and those that duplicates repeat) to this collection"
     )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="read the files and print what they hold and what each format keeps or leaves out; store nothing",
+    )
+    p.add_argument(
+        "--reanchor",
+        action="store_true",
+        help="move a span whose offsets miss its text to the nearest occurrence of the text (each move listed)",
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=cmd_import)
 
     p = commands.add_parser("export", help="export documents and annotations", description="Export a dataset.")
@@ -125,7 +136,9 @@ def _mapping(text: str | None) -> dict[str, str]:
 
 def cmd_import(args: argparse.Namespace) -> int:
     project = open_project(args)
-    options = ReadOptions(annotator=args.annotator, mapping=_mapping(args.map), full_text=args.full_text)
+    options = ReadOptions(
+        annotator=args.annotator, mapping=_mapping(args.map), full_text=args.full_text, reanchor=args.reanchor
+    )
     if args.delimiter:
         options.extra["delimiter"] = args.delimiter
     if args.label_map:
@@ -139,7 +152,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     if paths and not args.url_list:
         bar = ProgressBar(importing.count_files(paths, args.format), enabled=sys.stderr.isatty())
         report = importing.import_paths(
-            project, paths, actor_name(args), args.format, options, bar.update, collection=args.collection
+            project,
+            paths,
+            actor_name(args),
+            args.format,
+            options,
+            bar.update,
+            collection=args.collection,
+            check=args.check,
         )
         bar.close()
     if urls or args.url_list:
@@ -151,7 +171,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
         )
         bar.close()
-    print_report(report, args.collection)
+    if args.json:
+        print_json(report_json(report))
+    else:
+        print_report(report, None if args.check else args.collection)
     return 1 if report.failed else 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from annotator.services.importing import ImportReport
 
@@ -34,6 +34,24 @@ class ProgressBar:
             self.stream.flush()
 
 
+def report_json(report: ImportReport) -> dict[str, Any]:
+    """The import's report as JSON (import --json): every list of the plain report, and the fidelity report."""
+    return {
+        "checked": report.checked,
+        "imported": [{"source": source, "document": uuid} for source, uuid in report.imported],
+        "duplicates": [
+            {"source": source, "document": uuid, "title": report.titles.get(uuid, "")}
+            for source, uuid in report.duplicates
+        ],
+        "failed": [{"source": source, "reason": reason} for source, reason in report.failed],
+        "annotations": report.annotations,
+        "notes": list(report.notes),
+        "fidelity": report.fidelity.to_dict(),
+        "cancelled": report.cancelled,
+        "summary": report.summary(),
+    }
+
+
 def print_report(report: ImportReport, collection: str | None = None, out: TextIO | None = None) -> None:
     """Every duplicate with the document it repeats, every failure with its reason, then the counts."""
     out = out or sys.stdout
@@ -47,6 +65,8 @@ def print_report(report: ImportReport, collection: str | None = None, out: TextI
         print(f"failed: {reason}" if source in reason else f"failed: {source}: {reason}", file=out)
     for note in report.notes:
         print(f"note: {note}", file=out)
+    for line in report.fidelity.lines():  # what each format kept and what it left out
+        print(line, file=out)
     members = {uuid for _, uuid in report.imported + report.duplicates}
     if collection and members:
         print(f"collection '{collection}' holds the {len(members)} documents of this import", file=out)

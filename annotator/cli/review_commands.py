@@ -9,7 +9,7 @@ from typing import Any
 from annotator.cli.common import actor_name, database_url, print_json
 from annotator.core.errors import InputError
 from annotator.review.bootstrap import DEFAULT_SEED
-from annotator.review.report import MEASURES
+from annotator.review.report import F1_MEASURES, MEASURES
 from annotator.services import documents, review
 from annotator.services.adjudication import Adjudication, provenance
 from annotator.services.merging import merge_database
@@ -22,6 +22,8 @@ SHORT = {
     "alpha_u": "alpha_u",
     "f1_exact": "F1 exact",
     "f1_relaxed": "F1 relaxed",
+    "f1_exact_unlabeled": "F1 exact (any label)",
+    "f1_relaxed_unlabeled": "F1 relaxed (any label)",
     "observed_agreement": "agree",
 }
 
@@ -160,9 +162,7 @@ def _print_result(result: dict[str, Any], brief: bool = False) -> None:
     if result["pairs"]:
         pairs = {" × ".join(p["annotators"]): p for p in result["pairs"]}
         print()
-        print(
-            "\n".join(_table("pair", pairs, ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed")))
-        )
+        print("\n".join(_table("pair", pairs, ("cohen_kappa", "krippendorff_alpha", "alpha_u", *F1_MEASURES))))
     if result["document_level"]:
         print()
         measures = ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "observed_agreement")

@@ -19,6 +19,7 @@ ANNOTATOR = "annotator"
 DOCUMENT = "document"
 ANNOTATION = "annotation"
 IMPORT = "import"  # the annotations one document gained in an import: after = {"annotations": [...], ...}
+FILE = "file"  # one imported file: what it brought and what its format could not keep (no table: a record only)
 RELATION = "relation"
 STATUS = "status"  # key "document/annotator"
 COLLECTION = "collection"  # key: the collection's name
@@ -26,7 +27,7 @@ MEMBERSHIP = "membership"  # key: the document; payload {"collection": name}
 SCHEME = "scheme"
 ADJUDICATION = "adjudication"
 
-KINDS = (ANNOTATOR, DOCUMENT, ANNOTATION, IMPORT, RELATION, STATUS, COLLECTION, MEMBERSHIP, SCHEME, ADJUDICATION)
+KINDS = (ANNOTATOR, DOCUMENT, ANNOTATION, IMPORT, FILE, RELATION, STATUS, COLLECTION, MEMBERSHIP, SCHEME, ADJUDICATION)
 
 # actions
 CREATE, UPDATE, DELETE = "create", "update", "delete"

@@ -1,4 +1,4 @@
-"""CoNLL IOB2 for sequence-tagging models (export only): one token and one tag per line, "TOKEN TAG".
+"""CoNLL IOB2 for sequence-tagging models, writing (reading: conll_read.py): one token and one tag per line.
 
 Each document (and, when several people annotated it, each document and annotator) starts with a
 "-DOCSTART- O" line and a blank line; sentences are separated by blank lines. Tokens are runs of letters and
@@ -11,6 +11,10 @@ Overlaps: one token carries one tag, so overlapping spans are resolved by a fixe
 (ties: the earliest start, then the label name in alphabetical order), and a span that overlaps a span already
 placed is left out whole rather than cut, so every entity written is complete. A token is in a span when it
 overlaps it. The export's notes say how many spans were left out.
+
+A document read from CoNLL is written back in its own form: its tokens and sentences (one per line of its
+text), its tag scheme (IOB1, IOB2, BIOES or BILOU), the sub-types its tags named, its separator, its
+"-DOCSTART-" line and the columns between token and tag.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from pathlib import Path
 
 from annotator.core.model import Annotation
 from annotator.formats.registry import DocumentBundle, WriteOptions, writer
+
+FORMAT = "conll"
 
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _SENTENCE_END = frozenset(".!?…")
@@ -63,9 +69,11 @@ def sentences(text: str, spans: list[tuple[int, int]]) -> Iterator[list[int]]:
         yield current
 
 
-def iob2_tags(text: str, spans: list[tuple[int, int]], annotations: Iterable[Annotation]) -> tuple[list[str], int]:
-    """One tag per token, and how many spans the overlap rule left out."""
-    pieces = [(f.start, f.end, a.label) for a in annotations for f in a.fragments]
+def iob2_tags(
+    text: str, spans: list[tuple[int, int]], annotations: Iterable[Annotation], subtypes: bool = False
+) -> tuple[list[str], int]:
+    """One tag per token, and how many spans the overlap rule left out (tags name sub-types only if asked)."""
+    pieces = [(f.start, f.end, _name(a, subtypes)) for a in annotations for f in a.fragments]
     pieces.sort(key=lambda p: (-(p[1] - p[0]), p[0], p[2]))
     starts = [s for s, _ in spans]
     tags = ["O"] * len(spans)
@@ -83,6 +91,10 @@ def iob2_tags(text: str, spans: list[tuple[int, int]], annotations: Iterable[Ann
     return tags, dropped
 
 
+def _name(ann: Annotation, subtypes: bool) -> str:
+    return f"{ann.label}/{ann.subtype}" if subtypes and ann.subtype else ann.label
+
+
 def _overlapping(starts: list[int], spans: list[tuple[int, int]], start: int, end: int) -> list[int]:
     first = max(bisect_right(starts, start) - 1, 0)
     if first < len(spans) and spans[first][1] <= start:
@@ -98,19 +110,24 @@ def write_conll(bundles: Iterable[DocumentBundle], path: Path, options: WriteOpt
     with path.open("w", encoding="utf-8", newline="\n") as f:
         for bundle in bundles:
             text = bundle.document.text
-            spans = tokens(text)
+            data = bundle.document.metadata.get(FORMAT) or {}
+            spans = [m.span() for m in re.finditer(r"\S+", text)] if data else tokens(text)
+            groups = list(_lines(text, spans) if data else sentences(text, spans))
             by_annotator: dict[str, list[Annotation]] = defaultdict(list)
             for ann in bundle.annotations:
                 if ann.fragments:
                     by_annotator[ann.annotator].append(ann)
+            separator, columns = data.get("separator", " "), data.get("columns")
             for annotations in by_annotator.values() or [[]]:
-                tags, lost = iob2_tags(text, spans, annotations)
+                tags, lost = iob2_tags(text, spans, annotations, subtypes=bool(data))
                 dropped += lost
-                f.write("-DOCSTART- O\n\n")
-                for sentence in sentences(text, spans):
-                    for i in sentence:
-                        tag = tags[i] if i != sentence[0] or not tags[i].startswith("I-") else "B-" + tags[i][2:]
-                        f.write(f"{text[spans[i][0] : spans[i][1]]} {tag}\n")
+                docstart = data.get("docstart", "-DOCSTART- O") if data else "-DOCSTART- O"
+                if docstart:  # a file read without them (doccano's) has none
+                    f.write(docstart + "\n\n")
+                for sentence in groups:
+                    for i, tag in zip(sentence, _encoded([tags[i] for i in sentence], data.get("scheme")), strict=True):
+                        middle = columns[i] if columns and i < len(columns) else []
+                        f.write(separator.join([text[spans[i][0] : spans[i][1]], *middle, tag]) + "\n")
                     f.write("\n")
                 count += 1
     if dropped:
@@ -118,3 +135,40 @@ def write_conll(bundles: Iterable[DocumentBundle], path: Path, options: WriteOpt
             f"{dropped} overlapping spans left out (the longest span wins; see the conll format's rule)"
         )
     return count
+
+
+def _lines(text: str, spans: list[tuple[int, int]]) -> Iterator[list[int]]:
+    """A document read from CoNLL has one sentence per line."""
+    current: list[int] = []
+    for i, (start, _) in enumerate(spans):
+        if current and "\n" in text[spans[current[-1]][1] : start]:
+            yield current
+            current = []
+        current.append(i)
+    if current:
+        yield current
+
+
+def _encoded(tags: list[str], scheme: str | None) -> list[str]:
+    """One sentence's IOB2 tags in the scheme a file had: IOB2 (a sentence starts anew with B-), IOB1 (I- starts
+    a span, B- only right after a span of the same label), BIOES, BILOU."""
+    out = []
+    for n, tag in enumerate(tags):
+        if tag.startswith("I-") and (n == 0 or tags[n - 1][2:] != tag[2:] or tags[n - 1] == "O"):
+            tag = "B-" + tag[2:]
+        out.append(tag)
+    if scheme == "IOB1":
+        return [
+            "I-" + tag[2:] if tag.startswith("B-") and (n == 0 or out[n - 1][2:] != tag[2:]) else tag
+            for n, tag in enumerate(out)
+        ]
+    if scheme not in ("BIOES", "BILOU"):
+        return out
+    single, last = ("S-", "E-") if scheme == "BIOES" else ("U-", "L-")
+    for n, tag in enumerate(out):
+        continues = n + 1 < len(out) and out[n + 1] == "I-" + tag[2:]
+        if tag.startswith("B-") and not continues:
+            out[n] = single + tag[2:]
+        elif tag.startswith("I-") and not continues:
+            out[n] = last + tag[2:]
+    return out

@@ -1,45 +1,68 @@
-"""Label Studio JSON: a list of tasks, each {"data": {"text", ...}, "annotations": [{"result": [...]}]}.
+"""Label Studio JSON, reading: a list of tasks {"data": {"text", ...}, "annotations": [...], "predictions": [...]}
+(writing: labelstudio_write.py).
 
-One task per document, one entry of "annotations" per annotator ("created_username" names them, as Label
-Studio's exports do). Results: a span is a "labels" result {"id", "from_name": "label", "to_name": "text",
-"type": "labels", "value": {"start", "end", "text", "labels": ["claim/statistical"]}}; its attributes are further
-results with the same region id (type "choices", from_name = attribute name; yes/no as "yes"/"no"), its note a
-"textarea" result named "note"; a relation is {"type": "relation", "from_id", "to_id", "direction": "right",
-"labels": [type]}; a document-level annotation is a "choices" result without a region (from_name = label,
-choice = sub-type or the label itself). Offsets are code points of the text. A discontinuous annotation is one
-region per fragment, the later ones with ids "<id>#2", "<id>#3", ... which reading joins again.
-
-Reading re-anchors a span whose offsets do not cover its "text" (Label Studio counts some characters
-differently in some versions): it takes the occurrence of the text nearest to the given start and reports the
-move in the import notes; a span whose text is nowhere in the document is an error naming the file and line.
+Each entry of "annotations" is one annotator's work: the annotator is "created_username" (this tool's exports),
+else the e-mail or name of "completed_by" when it is an object, else "labelstudio-<id>" for a user id; the id is
+kept and written back. Two entries of one person in a task are two annotators ("name#2"), never merged.
+Results:
+* "labels" regions {"id", "from_name", "to_name", "value": {"start", "end", "text", "labels": [...]}}: one span
+  annotation per label (a region with labels ["PER", "FOUNDER"] is two annotations over one region, joined again
+  when written); "claim/statistical" names a sub-type; offsets are code points; a region whose offsets miss its
+  text is an error naming the region, unless --reanchor moves it (each move listed). Regions "<id>#2", "#3"...
+  are the later fragments of a discontinuous annotation (this tool's exports).
+* per-region "choices" with one choice: an attribute named by from_name ("yes"/"no" as yes/no); a per-region
+  "textarea": the note.
+* "choices" on the whole text: document-level annotations (label = from_name, sub-type = the choice).
+* "relation" {"from_id", "to_id", "direction", "labels"}: one relation per label ("left" points the other way);
+  one without a label is typed "related".
+Kept as the document's Label Studio data (fidelity.py) and written back as they were: the task's id and other
+fields, data fields besides the text, every entry's id, completed_by, times, lead_time, ground_truth and other
+fields, region ids and their from_name/to_name/origin/score, relation directions and labels as given, results
+of other types (textarea on the text, rating, number, taxonomy, multi-choice, ...) with their from_name,
+cancelled annotations, and predictions (with their score and model_version; not annotations).
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.model import Annotation, Document, Fragment, Relation
+from annotator.core.model import Annotation, Document, Origin, Relation
 from annotator.core.text import newline_style
-from annotator.formats._common import IdMaker, imported, join_label, stable_uuid
+from annotator.formats._common import IdMaker, anchored, split_label, stable_uuid
+from annotator.formats.fidelity import Fidelity
 from annotator.formats.plaintext import title_from
-from annotator.formats.registry import DocumentBundle, ReadOptions, WriteOptions, reader, writer
+from annotator.formats.registry import DocumentBundle, ReadOptions, reader
 
+FORMAT = "labelstudio"
 NOTE = "note"
+UNLABELLED = "related"
+SPAN_TYPES = ("labels",)
+TASK_KEYS = ("data", "annotations", "completions", "predictions")
+_YES_NO = {"yes": True, "no": False}
+
+
+SNIFF_BYTES = 2_000_000
 
 
 def _sniff(path: Path, head: bytes) -> bool:
+    """Tasks: a JSON list (or one object) with "data" and "annotations" (or predictions, completions, result).
+    Label Studio writes "annotations" before "data", so a long first task is read further than the head."""
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if path.suffix.lower() != ".json" or start[:1] not in (b"[", b"{"):
+        return False
     marks = (b'"annotations"', b'"predictions"', b'"completions"', b'"result"')
-    tasks = path.suffix.lower() == ".json" and start.startswith(b"[") and b'"data"' in head
-    return tasks and any(m in head for m in marks)
-
-
-# -- reading ---------------------------------------------------------------------------------------------
+    if b'"data"' not in head or not any(m in head for m in marks):
+        try:
+            with path.open("rb") as f:
+                head = f.read(SNIFF_BYTES)
+        except OSError:
+            return False
+    return b'"data"' in head and any(m in head for m in marks)
 
 
 @reader("labelstudio", extensions=("json",), description="Label Studio JSON tasks", sniff=_sniff)
@@ -59,7 +82,6 @@ def read_labelstudio(path: Path, options: ReadOptions) -> Iterator[DocumentBundl
     if not isinstance(tasks, list):
         raise InputError("a Label Studio export is a JSON list of tasks", str(path))
     text_key = options.mapping.get("text", "text")
-    notes: list[str] = options.extra.setdefault("notes", [])
     for index, task in enumerate(tasks):
         where = _Where(raw, str(path), task.get("id") if isinstance(task, dict) else None, index)
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
@@ -68,8 +90,8 @@ def read_labelstudio(path: Path, options: ReadOptions) -> Iterator[DocumentBundl
         if not isinstance(text, str):
             raise InputError(f"task {index + 1} has no '{text_key}' text in its data", str(path), where.line(None))
         try:
-            yield _task(task, text, options, where, notes)
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            yield _Task(task, text, text_key, options, where).bundle()
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             reason = f"malformed task {index + 1} ({type(exc).__name__}: {exc})"
             raise InputError(reason, str(path), where.line(None)) from None
 
@@ -90,219 +112,254 @@ class _Where:
         return None
 
 
-def _task(task: dict[str, Any], text: str, options: ReadOptions, where: _Where, notes: list[str]) -> DocumentBundle:
-    data = task["data"]
-    doc = Document(
-        text=text,
-        title=str(data.get("title") or title_from(text, f"task {where.index + 1}")),
-        newline=newline_style(text),
-        source=where.path,
-        outlet=str(data.get("outlet", "")),
-        author=str(data.get("author", "")),
-        published=str(data.get("published", "")),
-        metadata={"labelstudio": {"task": task.get("id")}},
-    )
-    ids = IdMaker(doc, "labelstudio")
-    annotations: list[Annotation] = []
-    relations: list[Relation] = []
-    for entry in task.get("annotations") or task.get("completions") or []:
-        if entry.get("was_cancelled"):
-            continue
-        annotator = options.annotator or _who(entry)
-        anns, rels = _results(doc, ids, annotator, entry.get("result") or [], where, notes)
-        annotations += anns
-        relations += rels
-    return DocumentBundle(doc, annotations, relations)
+def annotator_of(entry: dict[str, Any]) -> tuple[str, Any]:
+    """(annotator name, the completed_by value it came from)."""
+    who = entry.get("completed_by")
+    if entry.get("created_username"):
+        return str(entry["created_username"]).split(",")[0].strip() or "labelstudio", who
+    if isinstance(who, dict):
+        return str(who.get("email") or who.get("username") or f"labelstudio-{who.get('id')}"), who
+    return (f"labelstudio-{who}" if who is not None else "labelstudio"), who
 
 
-def _who(entry: dict[str, Any]) -> str:
-    name = entry.get("created_username") or entry.get("completed_by") or "labelstudio"
-    if isinstance(name, dict):
-        name = name.get("email") or name.get("username") or name.get("id")
-    return str(name).split(",")[0].strip() or "labelstudio"
-
-
-def _results(
-    doc: Document, ids: IdMaker, annotator: str, results: list[dict[str, Any]], where: _Where, notes: list[str]
-) -> tuple[list[Annotation], list[Relation]]:
-    regions: dict[str, dict[str, Any]] = defaultdict(lambda: {"fragments": [], "attributes": {}, "note": ""})
-    order: list[str] = []
-    document_level: list[tuple[str, str]] = []
-    links = []
-    for result in results:
-        kind = result.get("type")
-        value = result.get("value") or {}
-        if kind == "relation":
-            links.append(result)
-            continue
-        rid = str(result.get("id", ""))
-        base = rid.split("#", 1)[0]
-        if kind in ("labels", "hypertextlabels") or (kind and kind.endswith("labels") and "start" in value):
-            region = regions[base]
-            if base not in order:
-                order.append(base)
-            region["fragments"].append(_anchor(doc.text, value, where, rid, notes))
-            labels = value.get(kind) or value.get("labels") or []
-            region.setdefault("label", str(labels[0]) if labels else str(result.get("from_name", "label")))
-        elif kind == "choices" and "start" not in value and not rid:
-            for choice in value.get("choices", []):
-                document_level.append((str(result.get("from_name", "label")), str(choice)))
-        elif kind == "choices" and (rid in regions or "start" in value):
-            choice = (value.get("choices") or [""])[0]
-            regions[base]["attributes"][str(result["from_name"])] = _typed(choice)
-        elif kind == "choices":
-            for choice in value.get("choices", []):
-                document_level.append((str(result.get("from_name", "label")), str(choice)))
-        elif kind == "textarea":
-            regions[base]["note"] = "\n".join(value.get("text") or [])
-    annotations: dict[str, Annotation] = {}
-    for rid in order:
-        region = regions[rid]
-        annotations[rid] = imported(
-            doc,
-            ids,
-            annotator,
-            region["label"],
-            region["fragments"],
-            attributes=region["attributes"],
-            note=region["note"],
+class _Task:
+    def __init__(self, task: dict[str, Any], text: str, text_key: str, options: ReadOptions, where: _Where):
+        self.task, self.text, self.options, self.where = task, text, options, where
+        self.fidelity: Fidelity = options.fidelity
+        data = task["data"]
+        self.data: dict[str, Any] = {
+            "task": {k: v for k, v in task.items() if k not in TASK_KEYS},
+            "data": {k: v for k, v in data.items() if k != text_key},
+        }
+        if text_key != "text":
+            self.data["text_key"] = text_key
+        self.doc = Document(
+            text=text,
+            title=str(data.get("title") or title_from(text, f"task {where.index + 1}")),
+            newline=newline_style(text),
+            source=where.path,
+            outlet=str(data.get("outlet", "")),
+            author=str(data.get("author", "")),
+            published=str(data.get("published", "")),
+            metadata={},
         )
-    for label, choice in document_level:
-        name = label if choice == label else join_label(label, choice)
-        annotations[f"doc:{name}"] = imported(doc, ids, annotator, name, [])
-    relations = []
-    for link in links:
-        source, target = annotations.get(str(link.get("from_id"))), annotations.get(str(link.get("to_id")))
-        if source is None or target is None:
-            line = where.line(link.get("from_id"))
-            raise InputError(
-                f"relation {link.get('from_id')} -> {link.get('to_id')} links a missing region", where.path, line
+        self.ids = IdMaker(self.doc, FORMAT)
+
+    def bundle(self) -> DocumentBundle:
+        annotations: list[Annotation] = []
+        relations: list[Relation] = []
+        entries: dict[str, Any] = {}
+        cancelled = []
+        for entry in self.task.get("annotations") or self.task.get("completions") or []:
+            if entry.get("was_cancelled"):
+                cancelled.append(entry)
+                self.fidelity.preserve(FORMAT, "cancelled annotation")
+                continue
+            name, _ = annotator_of(entry)
+            name = self.options.annotator or name
+            base, n = name, 1
+            while name in entries:
+                n += 1
+                name = f"{base}#{n}"
+            anns, rels, extra = self._results(name, entry.get("result") or [])
+            annotations += anns
+            relations += rels
+            entries[name] = {k: v for k, v in entry.items() if k != "result"} | (
+                {"extra_results": extra} if extra else {}
             )
-        for kind in link.get("labels") or ["related"]:
-            if link.get("direction") == "left":
-                source, target = target, source
-            uuid = stable_uuid("labelstudio-rel", source.uuid, target.uuid, kind)
-            relations.append(Relation(str(kind), source.uuid, target.uuid, annotator, uuid=uuid))
-    return list(annotations.values()), relations
+        if entries:
+            self.data["entries"] = entries
+        if cancelled:
+            self.data["cancelled"] = cancelled
+        if self.task.get("predictions"):
+            self.data["predictions"] = self.task["predictions"]
+            for prediction in self.task["predictions"]:
+                self.fidelity.preserve(FORMAT, "prediction")
+                self.fidelity.preserve(FORMAT, "predicted result", len(prediction.get("result") or []))
+        # the task and its data fields stay even when empty: they say the document came from Label Studio
+        kept = {k: v for k, v in self.data.items() if k in ("task", "data") or v not in ({}, [], None)}
+        self.doc.metadata[FORMAT] = kept
+        self.fidelity.keep(FORMAT, "document")
+        return DocumentBundle(self.doc, annotations, relations)
 
+    # -- one annotator's results ---------------------------------------------------------------------------
 
-def _typed(choice: str) -> str | bool:
-    return {"yes": True, "no": False}.get(choice, choice)
+    def _results(self, annotator: str, results: list[dict[str, Any]]) -> tuple[list, list, list]:
+        regions: dict[str, dict[str, Any]] = {}  # region id -> what its annotations are built from
+        links, pending, extra = [], [], []
+        zero: set[str] = set()
+        for result in results:
+            kind, value = result.get("type"), result.get("value") or {}
+            if kind == "relation":
+                links.append(result)
+            elif kind in SPAN_TYPES and "start" in value and value.get("start") == value.get("end"):
+                zero.add(str(result.get("id", "")))  # a zero-width region: no annotation, kept as written
+                extra.append(result)
+                self.fidelity.preserve(FORMAT, "zero-width region")
+            elif kind in SPAN_TYPES and "start" in value:
+                self._region(regions, str(result.get("id", "")), result)
+            else:
+                pending.append(result)
+        per_region, document_level = [], []
+        for result in pending:  # once every region is known: a result may come before its region
+            kind, value = result.get("type"), result.get("value") or {}
+            if str(result.get("id", "")).split("#", 1)[0] in regions:
+                per_region.append(result)
+            elif kind == "choices" and "start" not in value:
+                document_level.append(result)
+            else:
+                extra.append(result)
+                self.fidelity.preserve(FORMAT, f"{kind or 'unknown'} result")
+        made: dict[str, list[Annotation]] = {}
+        for rid, region in regions.items():
+            made[rid] = self._region_annotations(annotator, rid, region)
+        for result in per_region:
+            if not self._attach(result, made):
+                extra.append(result)
+                self.fidelity.preserve(FORMAT, f"per-region {result.get('type', 'unknown')} result")
+        anns = [a for group in made.values() for a in group]
+        for result in document_level:
+            anns += self._document_level(annotator, result)
+        rels = []
+        for link in links:
+            if {str(link.get("from_id")), str(link.get("to_id"))} & zero:
+                extra.append(link)
+                self.fidelity.preserve(FORMAT, "relation to a zero-width region")
+            else:
+                rels += self._relation(link, made, annotator)
+        return anns, rels, extra
 
-
-def _anchor(text: str, value: dict[str, Any], where: _Where, rid: str, notes: list[str]) -> Fragment:
-    start, end = int(value["start"]), int(value["end"])
-    expected = value.get("text")
-    if 0 <= start < end <= len(text) and (expected is None or text[start:end] == expected):
-        return Fragment(start, end)
-    if not expected:
-        raise InputError(f"region {rid}: span {start}..{end} is outside the text", where.path, where.line(rid))
-    found = [i for i in _occurrences(text, expected)]
-    if not found:
-        raise InputError(
-            f"region {rid}: span {start}..{end} should cover {expected[:60]!r}, which is nowhere in the text",
-            where.path,
-            where.line(rid),
+    def _region(self, regions: dict, rid: str, result: dict[str, Any]) -> None:
+        base = rid.split("#", 1)[0]
+        value = result["value"]
+        kind = result["type"]
+        fragment = anchored(
+            self.text,
+            int(value["start"]),
+            int(value["end"]),
+            value.get("text"),
+            region=f"region {rid}",
+            path=self.where.path,
+            line=self.where.line(rid),
+            reanchor=self.options.reanchor,
+            fidelity=self.fidelity,
         )
-    best = min(found, key=lambda i: (abs(i - start), i))
-    notes.append(
-        f"{where.path}:{where.line(rid) or '?'}: region {rid} re-anchored from {start}..{end} "
-        f"to {best}..{best + len(expected)} where its text {expected[:40]!r} is"
-    )
-    return Fragment(best, best + len(expected))
+        region = regions.setdefault(
+            base, {"fragments": [], "labels": [], "result": result, "attributes": {}, "note": None}
+        )
+        region["fragments"].append(fragment)
+        if base == rid:
+            region["labels"] = [str(x) for x in value.get(kind) or value.get("labels") or []]
+            region["result"] = result
 
-
-def _occurrences(text: str, needle: str) -> Iterator[int]:
-    at = text.find(needle)
-    while at >= 0:
-        yield at
-        at = text.find(needle, at + 1)
-
-
-# -- writing ---------------------------------------------------------------------------------------------
-
-
-@writer("labelstudio", extensions=("json",), description="Label Studio JSON tasks")
-def write_labelstudio(bundles: Iterable[DocumentBundle], path: Path, options: WriteOptions) -> int:
-    count = 0
-    with path.open("w", encoding="utf-8", newline="\n") as f:
-        f.write("[")
-        for bundle in bundles:
-            f.write(",\n" if count else "\n")
-            json.dump(_task_json(bundle, count + 1), f, ensure_ascii=False)
-            count += 1
-        f.write("\n]\n")
-    return count
-
-
-def _task_json(bundle: DocumentBundle, number: int) -> dict[str, Any]:
-    doc = bundle.document
-    by_annotator: dict[str, list[Annotation]] = defaultdict(list)
-    for ann in bundle.annotations:
-        by_annotator[ann.annotator].append(ann)
-    entries = []
-    for annotator, anns in by_annotator.items():
-        results: list[dict[str, Any]] = []
-        for ann in anns:
-            results += _regions(doc.text, ann)
-        mine = {a.uuid for a in anns}
-        for rel in bundle.relations:
-            if rel.source in mine and rel.target in mine:
-                results.append(
-                    {
-                        "from_id": rel.source,
-                        "to_id": rel.target,
-                        "type": "relation",
-                        "direction": "right",
-                        "labels": [rel.type],
-                    }
+    def _region_annotations(self, annotator: str, rid: str, region: dict[str, Any]) -> list[Annotation]:
+        result = region["result"]
+        labels = region["labels"] or [str(result.get("from_name", "label"))]
+        out = []
+        for name in labels:
+            label, subtype = split_label(name)
+            fragments = tuple(sorted(region["fragments"]))
+            out.append(
+                Annotation(
+                    document=self.doc.uuid,
+                    annotator=annotator,
+                    label=label,
+                    subtype=subtype,
+                    fragments=fragments,
+                    origin=Origin.IMPORTED,
+                    uuid=self.ids(annotator, name, fragments),
                 )
-        entries.append({"created_username": annotator, "result": results})
-    data = {
-        "text": doc.text,
-        "title": doc.title,
-        "document_id": doc.uuid,
-        "outlet": doc.outlet,
-        "author": doc.author,
-        "published": doc.published,
-    }
-    return {"id": number, "data": data, "annotations": entries}
+            )
+            self.fidelity.keep(FORMAT, "span")
+        extra = {k: v for k, v in result.items() if k not in ("id", "type", "value")}
+        value_extra = {k: v for k, v in result["value"].items() if k not in ("start", "end", "text", result["type"])}
+        entry: dict[str, Any] = {"id": rid, "labels": region["labels"]}
+        if extra != {"from_name": "label", "to_name": "text"}:
+            entry["result"] = extra
+        if value_extra:
+            entry["value"] = value_extra
+        if result["type"] != "labels":
+            entry["type"] = result["type"]
+        if len(labels) > 1:
+            self.fidelity.keep(FORMAT, "multi-label region")
+        regions = self.data.setdefault("regions", {})
+        for ann in out:
+            regions[ann.uuid] = entry
+        return out
+
+    def _attach(self, result: dict[str, Any], made: dict[str, list[Annotation]]) -> bool:
+        """A per-region choice (one) or text area: an attribute or the note of the region's annotations."""
+        rid = str(result.get("id", "")).split("#", 1)[0]
+        kind, value = result.get("type"), result.get("value") or {}
+        if rid not in made or not made[rid]:
+            return False
+        name = str(result.get("from_name", ""))
+        first = made[rid][0]
+        if kind == "choices" and len(value.get("choices") or []) == 1:
+            choice = value["choices"][0]
+            typed = _YES_NO.get(choice, choice) if isinstance(choice, str) else choice
+            made[rid] = [_with(a, attributes={**a.attributes, name: typed}) for a in made[rid]]
+            self.fidelity.keep(FORMAT, "per-region choice")
+        elif kind == "textarea" and first.note == "" and isinstance(value.get("text"), list):
+            note = "\n".join(str(t) for t in value["text"])
+            made[rid] = [_with(a, note=note) for a in made[rid]]
+            if len(value["text"]) > 1:
+                self.data.setdefault("notes", {})[first.uuid] = value["text"]
+            self.fidelity.keep(FORMAT, "per-region text area")
+        else:
+            return False
+        # how the result was written, beyond what writing it again would give
+        head = {k: v for k, v in result.items() if k not in ("id", "type", "value", "from_name")}
+        rest = {k: v for k, v in value.items() if k not in ("start", "end", "choices" if kind == "choices" else "text")}
+        self.data.setdefault("region_results", {}).setdefault(first.uuid, {})[name] = {
+            "type": kind,
+            **head,
+            "value": rest,
+        }
+        return True
+
+    def _document_level(self, annotator: str, result: dict[str, Any]) -> list[Annotation]:
+        label = str(result.get("from_name", "label"))
+        out = []
+        for choice in (result.get("value") or {}).get("choices") or []:
+            name = label if choice == label else f"{label}/{choice}"
+            ann = Annotation(
+                document=self.doc.uuid,
+                annotator=annotator,
+                label=label,
+                subtype=None if choice == label else str(choice),
+                origin=Origin.IMPORTED,
+                uuid=self.ids(annotator, name, ()),
+            )
+            out.append(ann)
+            extra = {k: v for k, v in result.items() if k not in ("type", "value")}
+            self.data.setdefault("choices", {})[ann.uuid] = extra
+            self.fidelity.keep(FORMAT, "document-level choice")
+        return out
+
+    def _relation(self, link: dict[str, Any], made: dict[str, list[Annotation]], annotator: str) -> list[Relation]:
+        ends = [made.get(str(link.get(key)), [None])[0] for key in ("from_id", "to_id")]
+        source, target = ends
+        if source is None or target is None:
+            line = self.where.line(link.get("from_id"))
+            reason = f"relation {link.get('from_id')} -> {link.get('to_id')} links a region this annotation lacks"
+            raise InputError(reason, self.where.path, line)
+        direction = link.get("direction", "right")
+        ends_given = (link.get("from_id"), link.get("to_id"), direction)  # two links of one pair stay two
+        if direction == "left":
+            source, target = target, source
+        labels = [str(x) for x in link.get("labels") or []]
+        out = []
+        for kind in labels or [UNLABELLED]:
+            uuid = stable_uuid("labelstudio-rel", source.uuid, target.uuid, kind, *ends_given)
+            out.append(Relation(kind, source.uuid, target.uuid, annotator, uuid=uuid))
+            self.fidelity.keep(FORMAT, "relation" if labels else "unlabelled relation")
+        stored = {k: v for k, v in link.items() if k not in ("from_id", "to_id", "type")}
+        if stored != {"direction": "right", "labels": labels} or len(labels) != 1:
+            for rel in out:
+                self.data.setdefault("relations", {})[rel.uuid] = stored
+        return out
 
 
-def _regions(text: str, ann: Annotation) -> list[dict[str, Any]]:
-    name = join_label(ann.label, ann.subtype)
-    if not ann.fragments:
-        choice = ann.subtype or ann.label
-        return [{"from_name": ann.label, "to_name": "text", "type": "choices", "value": {"choices": [choice]}}]
-    out = []
-    for n, frag in enumerate(ann.fragments, start=1):
-        rid = ann.uuid if n == 1 else f"{ann.uuid}#{n}"
-        where = {"start": frag.start, "end": frag.end, "text": frag.covered(text)}
-        out.append(
-            {"id": rid, "from_name": "label", "to_name": "text", "type": "labels", "value": {**where, "labels": [name]}}
-        )
-    first = {"start": ann.fragments[0].start, "end": ann.fragments[0].end}
-    for key, value in ann.attributes.items():
-        if value is None:
-            continue
-        shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
-        out.append(
-            {
-                "id": ann.uuid,
-                "from_name": key,
-                "to_name": "text",
-                "type": "choices",
-                "value": {**first, "choices": [shown]},
-            }
-        )
-    if ann.note:
-        out.append(
-            {
-                "id": ann.uuid,
-                "from_name": NOTE,
-                "to_name": "text",
-                "type": "textarea",
-                "value": {**first, "text": [ann.note]},
-            }
-        )
-    return out
+def _with(ann: Annotation, **changes: Any) -> Annotation:
+    return replace(ann, **changes)

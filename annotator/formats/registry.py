@@ -15,6 +15,8 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, Document, Relation, Status
+from annotator.core.scheme import Label
+from annotator.formats.fidelity import Fidelity
 
 
 @dataclass
@@ -25,6 +27,7 @@ class DocumentBundle:
     annotations: list[Annotation] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     status: dict[str, Status] = field(default_factory=dict)  # annotator name -> status
+    collections: list[str] = field(default_factory=list)  # groups the source puts the document in (REFI-QDA sets)
 
 
 @dataclass
@@ -32,7 +35,11 @@ class ReadOptions:
     annotator: str | None = None  # set the annotator of imported work (None keeps the file's)
     mapping: dict[str, str] = field(default_factory=dict)  # our field -> the file's column name
     full_text: bool = False  # HTML: keep the whole page text, not just the extracted article
+    reanchor: bool = False  # move a span whose offsets miss its text to the nearest occurrence (each move listed)
     extra: dict[str, Any] = field(default_factory=dict)
+    # what readers report back: the fidelity report, and labels the file defines (a code book) whether used or not
+    fidelity: Fidelity = field(default_factory=Fidelity)
+    scheme_labels: list[Label] = field(default_factory=list)
 
 
 @dataclass

@@ -25,8 +25,19 @@ TITLES = {
     "alpha_u": "unitizing alpha (αu)",
     "f1_exact": "F1 exact",
     "f1_relaxed": "F1 relaxed",
+    "f1_exact_unlabeled": "F1 exact, label-blind",
+    "f1_relaxed_unlabeled": "F1 relaxed, label-blind",
     "observed_agreement": "observed agreement",
 }
+PAIR_COLUMNS = (
+    "cohen_kappa",
+    "krippendorff_alpha",
+    "alpha_u",
+    "f1_exact",
+    "f1_relaxed",
+    "f1_exact_unlabeled",
+    "f1_relaxed_unlabeled",
+)
 IMAGE_FORMATS = ("png", "svg")
 
 
@@ -135,9 +146,7 @@ def pair_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     for pair in result["pairs"]:
         for scope, block in [("overall", pair), *((f"label {k}", v) for k, v in pair["by_label"].items())]:
             row = {"first": pair["annotators"][0], "second": pair["annotators"][1], "scope": scope}
-            row.update(
-                {k: block.get(k) for k in ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed")}
-            )
+            row.update({k: block.get(k) for k in PAIR_COLUMNS})
             rows.append(row)
     return rows
 
@@ -239,7 +248,7 @@ def render_html(result: dict[str, Any], figures: list[tuple[str, str, str]], ima
             "<h2>Pairs</h2>"
             + _html_table(
                 {" × ".join(p["annotators"]): p for p in result["pairs"]},
-                ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed"),
+                PAIR_COLUMNS,
             )
         )
     for group, res in result.get("groups", {}).get("results", {}).items():

@@ -12,8 +12,9 @@ Shape (documented for scripts in README.md, section "Agreement"):
 
 Measures: cohen_kappa (tokens; with more than two annotators the mean over pairs, Light's kappa), fleiss_kappa
 (tokens coded by everyone), krippendorff_alpha (tokens, nominal, missing allowed), alpha_u (characters),
-f1_exact and f1_relaxed (spans; mean over pairs). In "overall" a token's value is the set of labels touching it;
-in "by_label" it is whether that label touches it.
+f1_exact and f1_relaxed (spans; mean over pairs), and their label-blind forms f1_exact_unlabeled and
+f1_relaxed_unlabeled (every chosen label taken as one; pairs also carry the precision and recall of each). In
+"overall" a token's value is the set of labels touching it; in "by_label" it is whether that label touches it.
 """
 
 from __future__ import annotations
@@ -31,20 +32,18 @@ from annotator.review.corpus import CodingTable, Corpus
 from annotator.review.spans import SpanSums, pair_sums
 from annotator.review.unitizing import CategoryTerms, alpha_from_disagreements, category_terms
 
-MEASURES = ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed")
+F1_MEASURES = ("f1_exact", "f1_relaxed", "f1_exact_unlabeled", "f1_relaxed_unlabeled")
+MEASURES = ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "alpha_u", *F1_MEASURES)
+SPAN_SCORES = tuple(f"{m}_{kind}" for kind in ("exact", "relaxed") for m in ("precision", "recall", "f1"))
 PAIR_MEASURES = (
     "cohen_kappa",
     "krippendorff_alpha",
     "alpha_u",
-    "precision_exact",
-    "recall_exact",
-    "f1_exact",
-    "precision_relaxed",
-    "recall_relaxed",
-    "f1_relaxed",
+    *SPAN_SCORES,
+    *(f"{m}_unlabeled" for m in SPAN_SCORES),
 )
 NO_LABELS = "no span label was chosen"
-MATRIX_MEASURES = ("cohen_kappa", "krippendorff_alpha", "alpha_u", "f1_exact", "f1_relaxed")
+MATRIX_MEASURES = ("cohen_kappa", "krippendorff_alpha", "alpha_u", *F1_MEASURES)
 
 
 def _why_no_score(key: str, reference: str, compared: str) -> str:
@@ -90,6 +89,7 @@ class _Measurer:
         self._stats: dict[str | None, CodingStats] = {}
         self._terms: dict[str, CategoryTerms] = {}
         self._sums: dict[tuple[int, int, str], SpanSums] = {}
+        self._blind: dict[tuple[int, int, str], SpanSums] = {}
         self._pair_blocks: dict[tuple[int, int, str | None], tuple[dict[str, Point], dict[str, np.ndarray]]] = {}
 
     # cached building blocks
@@ -105,7 +105,12 @@ class _Measurer:
             self._terms[label] = category_terms(units, self.corpus.doc_starts, self.corpus.doc_ends)
         return self._terms[label]
 
-    def sums(self, i: int, j: int, labels: Sequence[str]) -> SpanSums:
+    def sums(self, i: int, j: int, labels: Sequence[str], blind: bool = False) -> SpanSums:
+        if blind:  # every label taken as one: a sum of its own, not the labels' sums added up
+            key = (i, j, "\x1f".join(labels))
+            if key not in self._blind:
+                self._blind[key] = pair_sums(self.corpus, i, j, tuple(labels))
+            return self._blind[key]
         total: SpanSums | None = None
         for label in labels:
             key = (i, j, label)
@@ -137,9 +142,13 @@ class _Measurer:
 
     def span_scores(self, i: int, j: int, labels: Sequence[str]) -> tuple[dict[str, Point], dict[str, np.ndarray]]:
         mask = self.mask((i, j))
-        sums = self.sums(i, j, labels)
-        point = sums.scores(mask)
-        samples = sums.scores(self.W * mask) if self.W is not None else {}
+        point: dict[str, np.ndarray] = {}
+        samples: dict[str, np.ndarray] = {}
+        for blind, suffix in ((False, ""), (True, "_unlabeled")):
+            sums = self.sums(i, j, labels, blind)
+            point.update({f"{k}{suffix}": v for k, v in sums.scores(mask).items()})
+            if self.W is not None:
+                samples.update({f"{k}{suffix}": v for k, v in sums.scores(self.W * mask).items()})
         names = self.corpus.annotators
         points: dict[str, Point] = {}
         for key, values in point.items():
@@ -194,7 +203,7 @@ class _Measurer:
             "krippendorff_alpha": stats.alpha_point(range(self.n), self.ones),
         }
         points["alpha_u"], u_samples = self.alpha_u(range(self.n), labels)
-        for key in ("f1_exact", "f1_relaxed"):
+        for key in F1_MEASURES:
             points[key] = _mean_points([p[key] for p, _ in pair_results], "no pair to compare")
         samples = None
         if self.W is not None:
@@ -204,8 +213,7 @@ class _Measurer:
                 "fleiss_kappa": stats.fleiss(self.W),
                 "krippendorff_alpha": stats.alpha(range(self.n), self.W),
                 "alpha_u": u_samples if u_samples is not None else np.full(size, np.nan),
-                "f1_exact": _nanmean_rows([s["f1_exact"] for _, s in pair_results], size),
-                "f1_relaxed": _nanmean_rows([s["f1_relaxed"] for _, s in pair_results], size),
+                **{key: _nanmean_rows([s[key] for _, s in pair_results], size) for key in F1_MEASURES},
             }
         return _block(points, samples)
 

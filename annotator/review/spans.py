@@ -10,6 +10,9 @@ The first annotator of a pair is the reference (T), the second is compared with 
   one label are first merged, so no character is credited twice.
 * F1 = 2PR / (P + R); 0 when P + R is 0. When neither annotator has a span there is nothing to compare and
   F1 is None (the scorer would say 1.0, which reads as agreement that was never tested).
+* Label-blind (unlabeled) F1, as SemEval-2020 Task 11's span-identification scorer and most unitizing studies
+  report it: the same sums over all chosen labels taken as one, so a span counts wherever the other annotator
+  marked the same text with any label; one annotator's spans over the very same fragments count once.
 
 All sums are kept per document so that resampled documents give their own P, R and F1.
 """
@@ -58,9 +61,23 @@ class SpanSums:
         return out
 
 
-def _merged_spans(corpus: Corpus, coder: int, label: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+Labels = str | tuple[str, ...]  # one label, or several taken as one (label-blind)
+
+
+def _fragments(corpus: Corpus, coder: int, labels: Labels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if isinstance(labels, str):
+        return corpus.fragments(coder, labels)
+    parts = [corpus.fragments(coder, label) for label in labels]
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    starts, ends, ids = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return starts, ends, ids
+
+
+def _merged_spans(corpus: Corpus, coder: int, label: Labels) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Disjoint intervals of the coder's merged spans of label: starts, ends, merged-span id, size of that span."""
-    starts, ends, span_ids = corpus.fragments(coder, label)
+    starts, ends, span_ids = _fragments(corpus, coder, label)
     if len(starts) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, empty
@@ -86,9 +103,10 @@ def _merged_spans(corpus: Corpus, coder: int, label: str) -> tuple[np.ndarray, n
     return m_starts, m_ends, group, sizes[group]
 
 
-def _exact_keys(corpus: Corpus, coder: int, label: str) -> tuple[np.ndarray, np.ndarray]:
-    """One int64 key per span (same key = same document and same fragments), and each span's document."""
-    _, _, ids = corpus.fragments(coder, label)
+def _exact_keys(corpus: Corpus, coder: int, label: Labels) -> tuple[np.ndarray, np.ndarray]:
+    """One int64 key per span (same key = same document and same fragments), and each span's document.
+    Label-blind, one coder's spans over the same fragments are one span."""
+    _, _, ids = _fragments(corpus, coder, label)
     ids = np.unique(ids)
     arr = corpus.span_arrays
     start, end, docs = arr["start"][ids] + corpus.text_starts[arr["doc"][ids]], arr["end"][ids], arr["doc"][ids]
@@ -96,10 +114,13 @@ def _exact_keys(corpus: Corpus, coder: int, label: str) -> tuple[np.ndarray, np.
     keys = start * longest + (end - arr["start"][ids])  # continuum start and length: unique per place
     for n in np.nonzero(arr["fragments"][ids] > 1)[0]:  # discontinuous: a key of their own, never equal by chance
         keys[n] = -1 - (hash((int(docs[n]), corpus.spans[ids[n]].fragments)) & 0x3FFFFFFFFFFFFFFF)
+    if not isinstance(label, str):
+        keys, first = np.unique(keys, return_index=True)
+        docs = docs[first]
     return keys, docs
 
 
-def _exact_matches(corpus: Corpus, ref: int, cmp: int, label: str) -> tuple[np.ndarray, list[np.ndarray]]:
+def _exact_matches(corpus: Corpus, ref: int, cmp: int, label: Labels) -> tuple[np.ndarray, list[np.ndarray]]:
     n_docs = corpus.n_docs
     (ka, da), (kb, db) = _exact_keys(corpus, ref, label), _exact_keys(corpus, cmp, label)
     counts = [np.bincount(da, minlength=n_docs).astype(np.float64), np.bincount(db, minlength=n_docs).astype(float)]
@@ -110,7 +131,8 @@ def _exact_matches(corpus: Corpus, ref: int, cmp: int, label: str) -> tuple[np.n
     return matches.astype(np.float64), counts
 
 
-def pair_sums(corpus: Corpus, ref: int, cmp: int, label: str) -> SpanSums:
+def pair_sums(corpus: Corpus, ref: int, cmp: int, label: Labels) -> SpanSums:
+    """Sums for one label, or for several labels taken as one (a tuple: label-blind)."""
     n_docs = corpus.n_docs
     matches, counts = _exact_matches(corpus, ref, cmp, label)
     # relaxed: overlapping interval pairs of the two merged, disjoint interval sets

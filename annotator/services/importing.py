@@ -9,16 +9,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from annotator.core import changes
 from annotator.core.errors import AnnotatorError, InputError
-from annotator.core.model import Document
+from annotator.core.model import Document, new_uuid
 from annotator.formats import registry, table
 from annotator.formats.archive import JUNK_PARTS, check_zip, extract_zip, is_zip
+from annotator.formats.fidelity import FORMAT_NAMES, Fidelity
 from annotator.formats.limits import MAX_ZIP_DEPTH
 from annotator.formats.registry import DocumentBundle, ReadOptions
-from annotator.services import bulk_storing, label_mapping
+from annotator.services import bulk_storing, interchange, label_mapping
 from annotator.services.memory import cycle_collection_paused
 from annotator.services.project import Project
-from annotator.store import annotation_imports, collections, documents
+from annotator.store import annotation_imports, change_log, collections, documents
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)  # spans re-anchored, attributes kept in notes, ...
     titles: dict[str, str] = field(default_factory=dict)  # uuid -> title of each document a duplicate repeats
     cancelled: bool = False
+    fidelity: Fidelity = field(default_factory=Fidelity)  # what the files' formats kept and left out
+    checked: bool = False  # import --check: files were read, nothing was stored
 
     def merge(self, other: ImportReport) -> None:
         self.imported += other.imported
@@ -46,8 +50,14 @@ class ImportReport:
         self.notes += other.notes
         self.titles.update(other.titles)
         self.cancelled = self.cancelled or other.cancelled
+        self.fidelity.merge(other.fidelity)
 
     def summary(self) -> str:
+        if self.checked:
+            return (
+                f"checked: {len(self.imported)} documents and {self.annotations} annotations read, "
+                f"{len(self.failed)} files failed; nothing was stored"
+            )
         return (
             f"{len(self.imported)} imported, {len(self.duplicates)} duplicates skipped, {len(self.failed)} failed"
             + (f", {self.annotations} annotations" if self.annotations else "")
@@ -92,14 +102,17 @@ def import_paths(
     progress: ProgressFn | None = None,
     collection: str | None = None,
     file_options: Mapping[Path, ReadOptions] | None = None,
+    check: bool = False,
 ) -> ImportReport:
     """Import files, folders and zip archives (recursively); each file is one transaction.
 
     progress(done, name) is called before each file, and every ROWS_PER_TICK rows of a batch file; returning
     False cancels (the file being read is rolled back). collection: put the imported documents, and the ones
     that duplicates repeat, in this collection. file_options: options for particular paths (a table's mapping).
+    check: read every file and report what it holds and what its format keeps (report.fidelity), storing nothing.
     """
     run = _Run(project, actor, format_name, options or ReadOptions(), progress, collection, file_options or {})
+    run.check = run.report.checked = check
     label_mapping.parse_label_map(run.options.extra.get("label_map"))  # a bad map fails before any file
     with cycle_collection_paused():
         run.paths(list(paths), depth=0)
@@ -129,6 +142,8 @@ class _Run:
         self.report = ImportReport()
         self.done = 0
         self.aliases: list[tuple[str, str]] = []  # (unpacked folder, the archive name shown instead)
+        self.check = False  # read only (import --check)
+        self.added_labels: set[str] = set()  # labels this import added to the scheme (label map "new")
 
     def shown(self, text: str) -> str:
         for folder, name in reversed(self.aliases):
@@ -173,9 +188,14 @@ class _Run:
                 raise InputError(f"format '{fmt.name}' cannot be imported", name)
             options = self.file_options.get(path, self.options)
             options.extra["notes"] = this_file.notes  # readers add what they fixed or left out
-            with self.project.transaction() as session:
-                self.read(session, fmt, path, options, this_file, name)
-                annotation_imports.bulk_writes_done(session)
+            options.fidelity, options.scheme_labels = this_file.fidelity, []
+            if self.check:
+                self.check_file(fmt, path, options, this_file)
+            else:
+                with self.project.transaction() as session:
+                    self.read(session, fmt, path, options, this_file, name)
+                    self.log_file(session, fmt.name, name, this_file)
+                    annotation_imports.bulk_writes_done(session)
             self.report.merge(this_file)
         except _Cancelled:
             self.report.cancelled = True
@@ -187,21 +207,55 @@ class _Run:
             self.project.forget_scheme()
             self.report.failed.append((name, f"{name}: cannot be read ({type(exc).__name__}: {exc})"))
 
+    def log_file(self, session: Any, fmt: str, name: str, report: ImportReport) -> None:
+        """One record for the file: what it brought, and what its format kept and left out (the fidelity report),
+        so that the change log says of every import what was not kept."""
+        summary = {
+            "file": name,
+            "format": fmt,
+            "documents": len(report.imported),
+            "duplicates": len(report.duplicates),
+            "annotations_added": report.annotations,
+            "fidelity": report.fidelity.to_dict(),
+        }
+        change_log.append(session, [changes.created(changes.FILE, new_uuid(), None, summary, self.actor)])
+
     def read(
         self, session: Any, fmt: registry.Format, path: Path, options: ReadOptions, report: ImportReport, name: str
     ) -> None:
         plain: list[DocumentBundle] = []
         annotated: list[DocumentBundle] = []  # stored in bulk (services/bulk_storing.py), plain ones first
+        to_place: list[DocumentBundle] = []  # with collections or format data: placed once stored
 
         def flush() -> None:
             _store_plain(session, plain, self.actor, report)
             bulk_storing.store_annotated(self.project, session, annotated, self.actor, report)
             annotated.clear()
+            interchange.place(session, to_place, self.actor, report.fidelity)
+            to_place.clear()
+
+        def adopt_codebook() -> None:
+            if options.scheme_labels:
+                labels, options.scheme_labels = options.scheme_labels, []
+                interchange.adopt_codebook(
+                    self.project, session, fmt.name, labels, self.label_map, report.fidelity, self.actor
+                )
 
         rows = 0
         for bundle in fmt.read(path, options):
+            adopt_codebook()  # a code book read with the file's first document is in the scheme before any coding
             bundle = self.relabel(bundle)
+            offered = len(bundle.annotations)
+            scheme = self.project.scheme
+            if self.label_map.entries:  # labels a map may add ("new") take all the attributes the file gives them
+                interchange.widen_added_labels(self.project, session, bundle, self.added_labels, self.actor)
+                scheme = self.project.scheme
             bundle = label_mapping.prepare(self.project, session, bundle, self.label_map, report.notes, self.actor)
+            if self.label_map.entries and self.project.scheme is not scheme:
+                self.added_labels |= interchange.labels_added(scheme, self.project.scheme)
+            report.fidelity.leave_out(fmt.name, "annotation the label map skips", offered - len(bundle.annotations))
+            if bundle.collections or any(key in bundle.document.metadata for key in FORMAT_NAMES):
+                to_place.append(bundle)
             batch = annotated if bundle.annotations or bundle.relations or bundle.status else plain
             batch.append(bundle)
             if len(batch) >= BATCH:
@@ -209,7 +263,8 @@ class _Run:
             rows += 1
             if rows % ROWS_PER_TICK == 0 and not self.tick(f"{name} ({rows} rows)"):
                 raise _Cancelled
-        if rows == 0 and not report.notes and path.is_file() and path.stat().st_size > 0:
+        adopt_codebook()
+        if rows == 0 and not report.notes and not report.fidelity and path.is_file() and path.stat().st_size > 0:
             # e.g. a table cut short after its header: say so rather than report a silent success
             raise InputError(f"holds no documents to import (read as {fmt.name})", name)
         flush()
@@ -217,6 +272,23 @@ class _Run:
             members = [uuid for _, uuid in report.imported + report.duplicates]
             if members:
                 collections.add_members(session, self.collection, members, self.actor)
+
+    def check_file(self, fmt: registry.Format, path: Path, options: ReadOptions, report: ImportReport) -> None:
+        """import --check: read the file through its reader and count, storing nothing (no transaction)."""
+        unknown: set[str] = set()
+        for bundle in fmt.read(path, options):
+            bundle = self.relabel(bundle)
+            report.imported.append((_where(bundle), bundle.document.uuid))
+            report.annotations += len(bundle.annotations)
+            labels, relations = label_mapping.unknown_names(self.project.scheme, [bundle])
+            unknown.update(labels + [f"relation {r}" for r in relations])
+        if unknown and not self.label_map.entries:
+            report.notes.append(f"{path}: the scheme lacks {', '.join(sorted(unknown))} (give --label-map)")
+        codes = [lab for lab in options.scheme_labels if not interchange.in_scheme(self.project.scheme, lab)]
+        if codes:
+            report.notes.append(
+                f"{path}: {len(codes)} codes of its code book are not in the scheme (--label-map new adds them)"
+            )
 
     def relabel(self, bundle: DocumentBundle) -> DocumentBundle:
         """Documents read from an unpacked archive name the archive, not the temporary folder."""

@@ -114,3 +114,44 @@ def test_ptc_corpus_imports_and_exports_from_the_command_line(tmp_path, capsys) 
     assert cli("export", "--format", "ptc", "--out", str(out), db=db) == 0
     original = next(corpus.rglob("article712382330.task2-TC.labels"))
     assert (out / original.name).read_bytes() == original.read_bytes()
+
+
+def test_import_check_prints_what_each_format_keeps_and_stores_nothing(tmp_path, capsys) -> None:
+    from tests.formats.test_brat import FULL, TEXT, write
+
+    db = tmp_path / "p.sqlite"
+    folder = write(tmp_path / "in", "full", TEXT, FULL)
+    assert cli("import", "--check", "--format", "brat", str(folder), db=db) == 0
+    said = capsys.readouterr().out
+    assert "kept as format data only: 2 attributes (brat), 1 equivalence (brat), 2 normalizations (brat)" in said
+    assert "checked: 1 documents and 7 annotations read" in said and "nothing was stored" in said
+    assert cli("list", "--json", db=db) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_import_json_carries_the_fidelity_report(tmp_path, capsys) -> None:
+    from tests.formats.test_brat import FULL, TEXT, write
+
+    db = tmp_path / "p.sqlite"
+    folder = write(tmp_path / "in", "full", TEXT, FULL)
+    assert cli("import", "--json", "--format", "brat", "--label-map", "new", str(folder), db=db) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["annotations"] == 7 and not report["failed"] and not report["checked"]
+    preserved = {(x["format"], x["kind"]): x["count"] for x in report["fidelity"]["preserved"]}
+    assert preserved[("brat", "normalization")] == 2 and preserved[("brat", "zero-width entity")] == 1
+    kept = {(x["format"], x["kind"]): x["count"] for x in report["fidelity"]["kept"]}
+    assert kept[("brat", "event")] == 3
+
+
+def test_an_offset_that_misses_its_text_fails_naming_it_unless_reanchored(tmp_path, capsys) -> None:
+    db = tmp_path / "p.sqlite"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "doc.txt").write_text("Taxes will rise. It will.", encoding="utf-8")
+    (folder / "doc.ann").write_text("T1\tclaim 6 10\tIt\n", encoding="utf-8")
+    assert cli("import", "--format", "brat", "--label-map", "new", str(folder), db=db) == 1
+    said = capsys.readouterr().out
+    assert f"{folder / 'doc.ann'}:1: entity T1: span 6..10 covers 'will', but the file says 'It'" in said
+    assert cli("import", "--format", "brat", "--reanchor", "--label-map", "new", str(folder), db=db) == 0
+    said = capsys.readouterr().out
+    assert f"re-anchored: {folder / 'doc.ann'}:1: entity T1 from 6..10 to 17..19 ('It')" in said

@@ -5,11 +5,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
+from annotator.core.errors import InputError
 from annotator.core.model import Annotation, Document, Fragment
 from annotator.formats.conll import iob2_tags, tokens, write_conll
-from annotator.formats.registry import DocumentBundle, WriteOptions
+from annotator.formats.conll_read import read_conll
+from annotator.formats.registry import DocumentBundle, ReadOptions, WriteOptions, detect
 from tests.formats.strategies import bundles
 
 
@@ -68,3 +71,97 @@ def test_tags_form_valid_iob2_and_tokens_are_the_text(bundle) -> None:
     annotators = {a.annotator for a in bundle.annotations} or {""}
     expected = [bundle.document.text[s:e] for s, e in tokens(bundle.document.text)]
     assert words == expected * len(annotators)
+
+
+# -- reading ------------------------------------------------------------------------------------------------
+
+CONLL_2003 = """-DOCSTART- -X- -X- O
+
+EU NNP B-NP I-ORG
+rejects VBZ B-VP O
+German JJ B-NP I-MISC
+call NN I-NP O
+to TO B-VP O
+boycott VB I-VP O
+British JJ B-NP I-MISC
+lamb NN I-NP O
+. . O O
+
+Peter NNP B-NP I-PER
+Blackburn NNP I-NP I-PER
+
+-DOCSTART- -X- -X- O
+
+BRUSSELS NNP B-NP I-LOC
+1996-08-22 CD I-NP O
+
+"""
+BIOES = "-DOCSTART- O\n\nThe O\nNew B-ORG\nYork I-ORG\nTimes E-ORG\nsaid O\nso S-claim/statistical\n\n"
+DOCCANO = "EU\tB-ORG\nrejects\tO\nGerman\tB-MISC\n\nPeter\tB-PERSON\nBlackburn\tI-PERSON\n\n"
+
+
+def read_and_write(content: str, tmp_path: Path, name: str = "in.conll") -> tuple[list, str]:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    read = list(read_conll(path, ReadOptions()))
+    out = tmp_path / "out.conll"
+    write_conll(read, out, WriteOptions())
+    return read, out.read_text(encoding="utf-8")
+
+
+def test_conll_2003_comes_back_as_it_went_in(tmp_path) -> None:
+    read, written = read_and_write(CONLL_2003, tmp_path, "train.txt")
+    assert written == CONLL_2003  # IOB1 tags, POS and chunk columns, the -DOCSTART- line
+    first = read[0]
+    assert first.document.text == "EU rejects German call to boycott British lamb .\nPeter Blackburn"
+    spans = [(a.label, a.covered_texts(first.document.text)[0]) for a in first.annotations]
+    assert spans == [("ORG", "EU"), ("MISC", "German"), ("MISC", "British"), ("PER", "Peter Blackburn")]
+    assert detect(tmp_path / "train.txt").name == "conll"
+
+
+def test_bioes_and_doccanos_conll_come_back_as_they_went_in(tmp_path) -> None:
+    read, written = read_and_write(BIOES, tmp_path)
+    assert written == BIOES
+    assert [(a.label, a.subtype) for a in read[0].annotations] == [("ORG", None), ("claim", "statistical")]
+    read, written = read_and_write(DOCCANO, tmp_path)
+    assert written == DOCCANO and [b.document.text for b in read] == ["EU rejects German", "Peter Blackburn"]
+
+
+def test_a_text_seen_again_is_another_annotators_and_never_merged(tmp_path) -> None:
+    text = "Taxes rise.\nThe minister said so."
+    doc = Document(text)
+    anns = [
+        Annotation(doc.uuid, "alice", "claim", (Fragment(0, 10),)),
+        Annotation(doc.uuid, "bob", "opinion", (Fragment(12, 24),)),
+    ]
+    path = tmp_path / "two.conll"
+    write_conll([DocumentBundle(doc, anns)], path, WriteOptions())
+    read = list(read_conll(path, ReadOptions()))
+    assert [sorted({a.annotator for a in b.annotations}) for b in read] == [["conll"], ["conll#2"]]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bundles(fragments=2, max_annotations=8))
+def test_reading_our_export_gives_the_same_export_again(bundle) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        first = Path(tmp) / "first.conll"
+        write_conll([bundle], first, WriteOptions())
+        read = list(read_conll(first, ReadOptions()))
+        second = Path(tmp) / "second.conll"
+        write_conll(read, second, WriteOptions())
+        assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+
+
+def test_a_line_that_breaks_the_format_names_its_rule_and_line(tmp_path) -> None:
+    path = tmp_path / "bad.conll"
+    path.write_text("-DOCSTART- O\n\nTaxes B-claim\nrise X-claim\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        list(read_conll(path, ReadOptions()))
+    assert (caught.value.path, caught.value.line) == (
+        str(path),
+        4,
+    ) and "the last column is a tag" in caught.value.reason
+    path.write_text("-DOCSTART- O\n\nTaxes B-claim\nrise\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        list(read_conll(path, ReadOptions()))
+    assert caught.value.line == 4 and "'TOKEN TAG'" in caught.value.reason

@@ -113,3 +113,22 @@ def test_no_span_label_chosen() -> None:
     result = strict_json(measure(Corpus(docs, ["a", "b"]), [], resamples=20))
     assert result["overall"]["reasons"]["cohen_kappa"] == "no span label was chosen"
     assert result["pairs"][0]["f1_relaxed"] is None and result["by_label"] == {}
+
+
+def test_label_blind_f1_overall_and_per_pair() -> None:
+    from annotator.review.spans import pair_sums
+
+    people = ["a", "b", "c"]
+    docs = random_documents(6, people, LABELS, seed=4, per_doc=8)
+    corpus = Corpus(docs, people)
+    result = strict_json(measure(corpus, LABELS, resamples=20))
+    pairs = {tuple(p["annotators"]): p for p in result["pairs"]}
+    for (x, y), pair in pairs.items():
+        i, j = people.index(x), people.index(y)
+        expected = pair_sums(corpus, i, j, tuple(LABELS)).scores(np.ones(corpus.n_docs))
+        for key in ("precision_exact", "recall_exact", "f1_exact", "f1_relaxed"):
+            assert pair[f"{key}_unlabeled"] == pytest.approx(float(expected[key][0])), (x, y, key)
+        assert "f1_exact_unlabeled" in pair["ci"]
+    for key in ("f1_exact_unlabeled", "f1_relaxed_unlabeled"):
+        assert result["overall"][key] == pytest.approx(np.mean([p[key] for p in pairs.values()]))
+        assert result["matrix"][key][0][1] == pairs[("a", "b")][key]

@@ -147,7 +147,7 @@ def test_a_label_map_file_is_read_through_import_options(project, tmp_path) -> N
     report = importing.import_paths(project, [folder], "t", "brat", ReadOptions(extra={"label_map": str(mapping)}))
     assert report.annotations == 1 and not report.failed
     [bundle] = exporting.bundles(project)
-    assert [(a.label, a.subtype, a.annotator) for a in bundle.annotations] == [("claim", "factual", "ann")]
+    assert [(a.label, a.subtype, a.annotator) for a in bundle.annotations] == [("claim", "factual", "brat")]
 
 
 def test_an_annotation_id_another_document_already_uses_is_left_out_with_a_note(project, tmp_path) -> None:

@@ -282,3 +282,18 @@ def test_page_furniture_is_marked_unless_the_box_is_ticked(qtbot, project, tmp_p
         [(_, uuid)] = done.args[0].imported
         stored = documents.get_document(project, uuid)
         assert bool(stored.boilerplate) is not tick and "boilerplate" not in stored.metadata
+
+
+def test_the_dialog_shows_what_the_format_kept_and_left_out(qtbot, project, tmp_path) -> None:
+    from tests.formats.test_brat import FULL, TEXT, write
+
+    folder = write(tmp_path / "brat", "full", TEXT, FULL)
+    dialog = open_dialog(qtbot, project, [folder])
+    dialog.unknown_labels.setCurrentIndex(dialog.unknown_labels.findData("new"))
+    with qtbot.waitSignal(dialog.imported, timeout=30_000) as done:
+        dialog.start_import()
+    assert not done.args[0].failed
+    shown = dialog.details.toPlainText()
+    assert dialog.details.isVisible()
+    assert "Format: kept: 4 attributes (brat)" in shown
+    assert "Format: kept as format data only: 2 attributes (brat), 1 equivalence (brat), 2 normalizations" in shown

@@ -209,6 +209,8 @@ class AgreementDialog(QDialog):
                 "recall_relaxed",
                 "f1_exact",
                 "f1_relaxed",
+                "f1_exact_unlabeled",
+                "f1_relaxed_unlabeled",
             ),
         )
         _fill(self.document_table, result["document_level"], DOCUMENT_MEASURES)

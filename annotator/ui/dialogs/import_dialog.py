@@ -267,6 +267,8 @@ class ImportDialog(QDialog):
             for source, uuid in report.duplicates
         ]
         lines += [f"Note: {note}" for note in report.notes]
+        # what the files' formats kept, kept only as format data, and left out (the fidelity report)
+        lines += [f"Format: {line}" for line in report.fidelity.lines()]
         self.details.setPlainText("\n".join(lines))
         self.details.setVisible(bool(lines))
         if not report.cancelled:  # what was imported is gone from the list, so it is not imported twice
