@@ -36,8 +36,11 @@ class StoryPane(QWidget):
         current = self.story_combo.currentData()
         self.story_combo.blockSignals(True)
         self.story_combo.clear()
+        titles_of: dict[str, list[str]] = {}
+        for doc in result.data.documents:
+            titles_of.setdefault(doc.metadata.get("story"), []).append(doc.title)
         for name in names:
-            titles = [d.title for d in result.data.documents if d.metadata.get("story") == name]
+            titles = titles_of.get(name, [])
             self.story_combo.addItem(f"{(titles or [name])[0][:70]} ({len(titles)} articles)", name)
         if current in names:
             self.story_combo.setCurrentIndex(names.index(current))

@@ -160,20 +160,28 @@ class AnalysisWindow(QMainWindow):
         self.png_button.clicked.connect(lambda: self._on_save_clicked("png"))
         self.svg_button.clicked.connect(lambda: self._on_save_clicked("svg"))
         self.table.verticalHeader().hide()
-        self.compute()
         self._check_used_labels()
+        self.compute()
 
     def _check_used_labels(self) -> None:
-        """Start with the labels this layer uses (a scheme's unused labels would only add empty columns)."""
-        if self.result is None:
-            return
-        used = [
-            k
-            for k in self.result.keys
-            if "/" not in k and any(s.spans[self.result.keys.index(k)] for s in self.result.stats)
-        ]
-        if used and len(used) < len(self.label_list.checked()):
-            self.label_list.set_checked(used)
+        """Start with the labels this layer uses (a scheme's unused labels would only add empty columns): read from
+        the loaded data before the first computation, so that it is computed once."""
+        try:
+            _, data = self._data(self.options())
+        except AnnotatorError:
+            return  # compute() says why
+        used = set(data.span_label)
+        chosen = [name for name in self.label_list.checked() if name in used]
+        if chosen and len(chosen) < len(self.label_list.checked()):
+            self.label_list.blockSignals(True)
+            self.label_list.set_checked(chosen)
+            self.label_list.blockSignals(False)
+
+    def _data(self, options: analysis.AnalysisOptions) -> tuple[list[str], analysis.AnalysisData]:
+        key = (self.layer_combo.currentText(), self.collection_combo.currentText())
+        if key not in self._loaded:
+            self._loaded[key] = analysis.prepare(self.project, options)
+        return self._loaded[key]
 
     # -- computing ------------------------------------------------------------------------------------------
 
@@ -194,10 +202,7 @@ class AnalysisWindow(QMainWindow):
         options = self.options()
         self.message.clear()
         try:
-            key = (self.layer_combo.currentText(), self.collection_combo.currentText())
-            if key not in self._loaded:
-                self._loaded[key] = analysis.prepare(self.project, options)
-            self.result = analysis.run(self.project, options, self._loaded[key])
+            self.result = analysis.run(self.project, options, self._data(options))
         except AnnotatorError as exc:
             self.message.setText(str(exc))
             return
