@@ -67,6 +67,20 @@ class AnalysisData:
     span_attributes: list[dict[str, Any]]
     span_fragments: dict[int, tuple[tuple[int, int], ...]]  # spans of several fragments: all of them
     relations: list[tuple[str, str, str]]  # (type, from uuid, to uuid)
+    # the labels again as integer codes into label_table (span_label[s] == label_table[span_label_code[s]]), so
+    # that grouping a million spans by label is integer work, not string comparisons
+    span_label_code: np.ndarray
+    span_subtype_code: np.ndarray
+    label_table: list[str | None]
+
+    def used_pairs(self) -> list[tuple[str, str | None]]:
+        """The (label, sub-type) pairs the spans use."""
+        width = len(self.label_table)
+        found = np.unique(self.span_label_code * width + self.span_subtype_code)
+        return [(self.label_table[k // width], self.label_table[k % width]) for k in found.tolist()]  # type: ignore[misc]
+
+    def used_labels(self) -> set[str]:
+        return {self.label_table[k] for k in np.unique(self.span_label_code).tolist()}  # type: ignore[misc]
 
 
 def load_data(project: Project, annotators: list[str], collection: str | None) -> AnalysisData:
@@ -145,6 +159,9 @@ def load_data(project: Project, annotators: list[str], collection: str | None) -
         [columns.attributes[k] for k in picked] if len(picked) != len(columns.uuid) else columns.attributes,
         {at[k]: columns.fragments[k] for k in at},
         links,
+        columns.label[spans],
+        subtype_ids,
+        names.tolist(),
     )
 
 
@@ -179,7 +196,8 @@ def label_keys(project: Project, data: AnalysisData, labels: list[str] | None, s
     """The keys counted: each label, and with sub-types each label/sub-type (the scheme's and those used)."""
     scheme = project.scheme
     span_labels = [lab.name for lab in scheme.top_labels(Scope.SPAN)]
-    used = set(data.span_label)
+    pairs = data.used_pairs()
+    used = {lab for lab, _ in pairs}
     if labels is None:
         labels = span_labels + sorted(used - set(span_labels) - {lab.name for lab in scheme.top_labels()})
     for name in labels:
@@ -188,7 +206,6 @@ def label_keys(project: Project, data: AnalysisData, labels: list[str] | None, s
             why = " is a document-level label (rates count spans)" if name in doc_level else ""
             raise InputError(f"'{name}'{why or ' is not a label'}; the span labels are {', '.join(span_labels)}")
     keys = []
-    pairs = set(zip(data.span_label, data.span_subtype, strict=True)) if subtypes else set()  # one pass for all
     for name in labels:
         keys.append(name)
         if subtypes:
@@ -285,12 +302,7 @@ def tabulate(data: AnalysisData, by: str, keys: Sequence[str], boilerplate: dict
     width = max(len(data.annotators), 1)
     coding_keys = pairs[:, 0] * width + pairs[:, 1]  # sorted, as pairs are
     span_coding = np.searchsorted(coding_keys, data.span_document * width + data.span_annotator).astype(np.int64)
-    key_index = {k: i for i, k in enumerate(keys)}
-    kinds, kind_of = np.unique(np.array(data.span_label, dtype=object), return_inverse=True)
-    label_key = np.array([key_index.get(lab, -1) for lab in kinds.tolist()], dtype=np.int64)[kind_of]
-    full = [f"{lab}/{s}" if s else "" for lab, s in zip(data.span_label, data.span_subtype, strict=True)]
-    subkinds, subkind_of = np.unique(np.array(full, dtype=object), return_inverse=True)
-    sub_key = np.array([key_index.get(k, -1) if k else -1 for k in subkinds.tolist()], dtype=np.int64)[subkind_of]
+    label_key, sub_key = _span_keys(data, keys)
     dropped = _in_boilerplate(data, boilerplate)
     label_key[dropped], sub_key[dropped] = -1, -1
     units = analysis.tabulate(
@@ -316,6 +328,18 @@ def tabulate(data: AnalysisData, by: str, keys: Sequence[str], boilerplate: dict
         span_coding,
         ~dropped,
     )
+
+
+def _span_keys(data: AnalysisData, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each span's key index as a label and as label/sub-type (-1: not counted), through the integer codes."""
+    key_index = {k: i for i, k in enumerate(keys)}
+    table = data.label_table
+    width = len(table)
+    label_key = np.array([key_index.get(n, -1) if n is not None else -1 for n in table], dtype=np.int64)
+    pairs, pair_of = np.unique(data.span_label_code * width + data.span_subtype_code, return_inverse=True)
+    named = [(table[p // width], table[p % width]) for p in pairs.tolist()]
+    sub_key = np.array([key_index.get(f"{lab}/{sub}", -1) if sub else -1 for lab, sub in named], dtype=np.int64)
+    return label_key[data.span_label_code], sub_key[pair_of].reshape(-1)
 
 
 def _in_boilerplate(data: AnalysisData, boilerplate: dict[str, list]) -> np.ndarray:

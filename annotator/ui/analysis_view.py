@@ -170,7 +170,7 @@ class AnalysisWindow(QMainWindow):
             _, data = self._data(self.options())
         except AnnotatorError:
             return  # compute() says why
-        used = set(data.span_label)
+        used = data.used_labels()
         chosen = [name for name in self.label_list.checked() if name in used]
         if chosen and len(chosen) < len(self.label_list.checked()):
             self.label_list.blockSignals(True)
