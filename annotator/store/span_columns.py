@@ -104,3 +104,27 @@ def _attributes(session: Session, where: Where, ids: np.ndarray) -> list[dict[st
         for k, (_, value) in zip(at.tolist(), found, strict=True):
             out[k] = {} if value in (None, "{}") else orjson.loads(value) if isinstance(value, str) else dict(value)
     return out
+
+
+@dataclass
+class SpanCounts:
+    """Annotations counted per (document, annotator, label, sub-type, whether it has fragments): one entry each."""
+
+    document: np.ndarray
+    annotator: np.ndarray
+    label: np.ndarray
+    subtype: np.ndarray  # -1 for none
+    anchored: np.ndarray  # bool: spans (with fragments), not document-level labels
+    n: np.ndarray
+
+
+def counts(session: Session, where: Where) -> SpanCounts:
+    """The grouping done by the database: tens of thousands of rows handed over instead of a million."""
+    rows = _fetch(
+        session,
+        "SELECT a.document_id, a.annotator_id, a.label_id, COALESCE(a.subtype_id, -1), CASE WHEN EXISTS (SELECT 1"
+        " FROM fragments f WHERE f.annotation_id = a.id) THEN 1 ELSE 0 END, COUNT(*) FROM annotations a"
+        f" WHERE {where.sql()} GROUP BY 1, 2, 3, 4, 5",
+    )
+    table = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=6 * len(rows)).reshape(-1, 6)
+    return SpanCounts(table[:, 0], table[:, 1], table[:, 2], table[:, 3], table[:, 4] == 1, table[:, 5])

@@ -148,20 +148,25 @@ class AnalysisWindow(QMainWindow):
 
         for combo in (self.layer_combo, self.collection_combo, self.by_combo):
             combo.currentIndexChanged.connect(lambda _i: self.compute())
-        self.label_list.changed.connect(lambda _names: self.compute())
+        self.label_list.changed.connect(self._on_label_list_changed)
         self.subtypes_box.toggled.connect(lambda _on: self.compute())
         self.bootstrap_spin.editingFinished.connect(self.compute)
         self.top_spin.valueChanged.connect(lambda _v: self.draw_plot())
         self.plot_combo.currentIndexChanged.connect(lambda _i: self.draw_plot())
         self.plot_label.currentIndexChanged.connect(lambda _i: self.draw_plot())
         self.kwic_label.currentIndexChanged.connect(lambda _i: self.show_kwic())
-        self.tabs.currentChanged.connect(lambda _i: self.show_kwic())
+        self.tabs.currentChanged.connect(lambda _i: self.show_tab())
         self.kwic_table.cellClicked.connect(self._on_kwic_table_clicked)
         self.png_button.clicked.connect(lambda: self._on_save_clicked("png"))
         self.svg_button.clicked.connect(lambda: self._on_save_clicked("svg"))
         self.table.verticalHeader().hide()
+        self._choosing_labels = False
         self._check_used_labels()
         self.compute()
+
+    def _on_label_list_changed(self, _names: list[str]) -> None:
+        if not self._choosing_labels:
+            self.compute()
 
     def _check_used_labels(self) -> None:
         """Start with the labels this layer uses (a scheme's unused labels would only add empty columns): read from
@@ -173,14 +178,14 @@ class AnalysisWindow(QMainWindow):
         used = data.used_labels()
         chosen = [name for name in self.label_list.checked() if name in used]
         if chosen and len(chosen) < len(self.label_list.checked()):
-            self.label_list.blockSignals(True)
+            self._choosing_labels = True  # set_checked says it changed: the computation follows this anyway
             self.label_list.set_checked(chosen)
-            self.label_list.blockSignals(False)
+            self._choosing_labels = False
 
     def _data(self, options: analysis.AnalysisOptions) -> tuple[list[str], analysis.AnalysisData]:
         key = (self.layer_combo.currentText(), self.collection_combo.currentText())
         if key not in self._loaded:
-            self._loaded[key] = analysis.prepare(self.project, options)
+            self._loaded[key] = analysis.prepare(self.project, options, spans=False)  # spans: read when shown
         return self._loaded[key]
 
     # -- computing ------------------------------------------------------------------------------------------
@@ -210,8 +215,7 @@ class AnalysisWindow(QMainWindow):
         self._fill_choices()
         self.show_table()
         self.draw_plot()
-        self.show_kwic()
-        self.story_pane.show_result(self.result)
+        self.show_tab()
         documents = sum(s.documents for s in self.result.stats)
         self.summary.setText(
             f"{len(self.result.groups)} groups, {documents} documents in groups. " + " ".join(self.result.notes)
@@ -271,6 +275,15 @@ class AnalysisWindow(QMainWindow):
         else:
             pictures.heatmap_figure(self.json, self.result.keys, top, figure=self.figure)
         self.canvas.draw()
+
+    def show_tab(self) -> None:
+        """The evidence tabs are filled when shown: they need the spans themselves, read on first use."""
+        if self.result is None:
+            return
+        if self.tabs.currentIndex() == 1:
+            self.show_kwic()
+        elif self.tabs.currentIndex() == 2 and self.story_pane.result is not self.result:
+            self.story_pane.show_result(self.result)
 
     def show_kwic(self) -> None:
         if self.result is None or not self.kwic_label.currentText() or self.tabs.currentIndex() != 1:
