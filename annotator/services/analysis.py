@@ -23,7 +23,7 @@ from annotator.core.scheme import Scope
 from annotator.review import analysis
 from annotator.review.bootstrap import DEFAULT_SEED
 from annotator.services import collections
-from annotator.services.analysis_data import CODED, AnalysisData, load_data
+from annotator.services.analysis_data import CODED, AnalysisData, Spans, load_data
 from annotator.services.project import Project
 
 __all__ = ["CODED", "AnalysisData", "load_data"]  # read here by the window and the benchmarks
@@ -159,14 +159,20 @@ class Tabulated:
     @functools.cached_property
     def span_coding(self) -> np.ndarray:
         """Each span's coding (document, annotator); reads the spans if they are not read yet."""
-        width, data = max(len(self.data.annotators), 1), self.data
-        return _codings_of(width, self.coding_document, self.coding_annotator, data.span_document, data.span_annotator)
+        return self.codings(self.data.spans)
 
     @functools.cached_property
     def span_counted(self) -> np.ndarray:
         """False for spans left out as boilerplate."""
-        counted = np.ones(len(self.data.span_document), dtype=bool)
-        counted[_boilerplate_spans(self.data, self.boilerplate)] = False
+        return self.counted(self.data.spans)
+
+    def codings(self, spans: Spans) -> np.ndarray:
+        width = max(len(self.data.annotators), 1)
+        return _codings_of(width, self.coding_document, self.coding_annotator, spans.document, spans.annotator)
+
+    def counted(self, spans: Spans) -> np.ndarray:
+        counted = np.ones(len(spans.document), dtype=bool)
+        counted[_boilerplate_spans(self.data, self.boilerplate, spans)] = False
         return counted
 
 
@@ -249,13 +255,13 @@ def _span_keys(
     return by_label[label_code], by_pair[pair_of].reshape(-1)
 
 
-def _boilerplate_spans(data: AnalysisData, boilerplate: dict[str, list]) -> np.ndarray:
-    """Indices of the spans lying wholly inside their document's boilerplate (the spans are read only if some
-    document has boilerplate)."""
+def _boilerplate_spans(data: AnalysisData, boilerplate: dict[str, list], spans: Spans | None = None) -> np.ndarray:
+    """Indices of the spans (data.spans unless given) lying wholly inside their document's boilerplate; data.spans
+    are read only if some document has boilerplate."""
     marked = [(d, ranges) for d, doc in enumerate(data.documents) if (ranges := boilerplate.get(doc.uuid))]
     if not marked:
         return np.zeros(0, dtype=np.int64)
-    spans = data.spans
+    spans = spans if spans is not None else data.spans
     order = np.argsort(spans.document, kind="stable")  # each document's spans in one slice
     bounds = np.searchsorted(spans.document[order], [d for d, _ in marked] + [d + 1 for d, _ in marked])
     found = []

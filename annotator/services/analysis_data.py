@@ -28,6 +28,7 @@ from annotator.store.selection import Selection
 
 CODED = (Status.IN_PROGRESS, Status.DONE)
 BATCH = 500  # document row ids per IN (...) list
+SOURCE = "source"  # the sub-type that marks a quoted source (see review/evidence.py)
 
 
 @dataclass
@@ -70,7 +71,9 @@ class AnalysisData:
     label_table: list[str | None]  # label row id -> name; the last entry None
     counts: Counts
     _spans: Spans | None = None
-    _read_spans: Callable[[], Spans] | None = field(default=None, repr=False)
+    _read_spans: Callable[[str], Spans] | None = field(default=None, repr=False)
+    _notable: Spans | None = None
+    _notable_only: str = ""  # the SQL condition that picks them
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -79,8 +82,20 @@ class AnalysisData:
         with self._lock:
             if self._spans is None:
                 assert self._read_spans is not None
-                self._spans = self._read_spans()
+                self._spans = self._read_spans("")
             return self._spans
+
+    @property
+    def notable(self) -> Spans:
+        """The spans that can say more than their label (attributes, sources, relation ends) and maybe others: all
+        spans when they are read, else only those (attribute values and who is quoted need no more)."""
+        with self._lock:
+            if self._spans is not None:
+                return self._spans
+            if self._notable is None:
+                assert self._read_spans is not None
+                self._notable = self._read_spans(self._notable_only)
+            return self._notable
 
     @property
     def spans_read(self) -> bool:
@@ -131,9 +146,12 @@ class _Frame:
         return np.where(subtype_ids >= 0, subtype_ids, len(self.label_table) - 1)
 
 
-def _read_spans(session: Session, where: Where, frame: _Frame, doc_ids: list[int]) -> tuple[Spans, np.ndarray]:
-    """The spans, and (document, annotator) index pairs of every annotation (document-level ones too)."""
-    columns = span_columns.read(session, where)
+def _read_spans(
+    session: Session, where: Where, frame: _Frame, doc_ids: list[int], only: str = ""
+) -> tuple[Spans, np.ndarray]:
+    """The spans (those passing the SQL condition only, if given), and (document, annotator) index pairs of every
+    annotation read (document-level ones too)."""
+    columns = span_columns.read(session, where, only)
     links = [
         (r.type, r.source, r.target)
         for start in range(0, len(doc_ids), BATCH)
@@ -241,8 +259,10 @@ def load_data(project: Project, annotators: list[str], collection: str | None, s
         for name in member_of.get(row_id, ()):
             members.setdefault(name, []).append(d)
 
-    def later() -> Spans:
+    def later(only: str) -> Spans:
         with project.transaction() as session:
-            return _read_spans(session, where, frame, doc_ids)[0]
+            return _read_spans(session, where, frame, doc_ids, only)[0]
 
-    return AnalysisData(docs, members, list(annotators), coded, table, counts, read, later)
+    sources = [row_id for row_id, name in label_names.items() if name == SOURCE]
+    notable = span_columns.notable(sources)
+    return AnalysisData(docs, members, list(annotators), coded, table, counts, read, later, _notable_only=notable)

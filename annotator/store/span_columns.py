@@ -10,6 +10,7 @@ annotation has any (most have none, and decoding a million empty JSON objects co
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,13 +48,25 @@ def _fetch(session: Session, sql: str) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
-def read(session: Session, where: Where) -> SpanColumns:
-    """An annotation's rows (one per fragment) come one after another, annotations in the order stored."""
+def notable(subtypes: Sequence[int]) -> str:
+    """SQL for the annotations that can say something beyond their label: those with attributes, of the given
+    sub-types, or at either end of a relation (a superset: an attribute stored as null passes too)."""
+    kinds = f" OR a.subtype_id IN ({','.join(str(int(k)) for k in subtypes)})" if subtypes else ""
+    return (
+        f"(CAST(a.attributes AS TEXT) <> '{{}}'{kinds} OR a.id IN (SELECT r.source_id FROM relations r)"
+        " OR a.id IN (SELECT r.target_id FROM relations r))"
+    )
+
+
+def read(session: Session, where: Where, only: str = "") -> SpanColumns:
+    """An annotation's rows (one per fragment) come one after another, annotations in the order stored. only: a
+    further condition on the annotations (`notable`)."""
+    condition = f"{where.sql()} AND {only}" if only else where.sql()
     rows = _fetch(
         session,
         "SELECT a.id, a.document_id, a.annotator_id, a.label_id, COALESCE(a.subtype_id, -1), COALESCE(f.start, -1),"
         ' COALESCE(f."end", -1) FROM annotations a LEFT JOIN fragments f ON f.annotation_id = a.id'
-        f" WHERE {where.sql()} ORDER BY a.id",
+        f" WHERE {condition} ORDER BY a.id",
     )
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
@@ -75,7 +88,7 @@ def read(session: Session, where: Where) -> SpanColumns:
         lo, hi = int(first[k]), int(first[k] + count[k])
         fragments[k] = tuple(zip(start_of[lo:hi].tolist(), end_of[lo:hi].tolist(), strict=True))
     ids = owner[first]
-    uuids = [u for (u,) in _fetch(session, f"SELECT a.uuid FROM annotations a WHERE {where.sql()} ORDER BY a.id")]
+    uuids = [u for (u,) in _fetch(session, f"SELECT a.uuid FROM annotations a WHERE {condition} ORDER BY a.id")]
     if len(uuids) != len(ids):
         raise RuntimeError("the annotations changed between two reads of one transaction")
     return SpanColumns(
@@ -86,17 +99,17 @@ def read(session: Session, where: Where) -> SpanColumns:
         start_of[first].copy(),
         np.maximum.reduceat(end_of, first),
         uuids,
-        _attributes(session, where, ids),
+        _attributes(session, condition, ids),
         fragments,
     )
 
 
-def _attributes(session: Session, where: Where, ids: np.ndarray) -> list[dict[str, Any]]:
+def _attributes(session: Session, condition: str, ids: np.ndarray) -> list[dict[str, Any]]:
     """Each annotation's attributes ({} for most), reading and decoding only the non-empty ones."""
     out: list[dict[str, Any]] = [{} for _ in range(len(ids))]
     found = _fetch(
         session,
-        f"SELECT a.id, a.attributes FROM annotations a WHERE {where.sql()}"
+        f"SELECT a.id, a.attributes FROM annotations a WHERE {condition}"
         " AND CAST(a.attributes AS TEXT) <> '{}' ORDER BY a.id",
     )
     if found:

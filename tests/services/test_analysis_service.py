@@ -151,3 +151,34 @@ def test_month_and_year_groups_and_uncoded_documents(basil_project) -> None:
     series = analysis_details.timeline(result, "bias")
     assert set(series) == {"all documents"} and len(series["all documents"]) == len(months.groups)
     assert np.isclose(sum(v["documents"] for v in series["all documents"].values()), 15)
+
+
+@pytest.mark.parametrize("by", ["outlet", "annotator", "collection"])
+def test_counts_first_gives_what_the_spans_give(sample_project, by) -> None:
+    """Reading span counts (the window) and reading the spans (the command line) agree on every figure, with
+    boilerplate taken out, attribute values and who is quoted (read from the spans that can tell them)."""
+    project = sample_project
+    first = analysis.run(project, analysis.AnalysisOptions(bootstrap=0))
+    doc = first.data.documents[1]
+    inside = [
+        (int(s), int(e))
+        for s, e, d in zip(first.data.span_start, first.data.span_end, first.data.span_document)
+        if d == 1
+    ]
+    assert first.data.spans_read and inside
+    collections.add_documents(project, "some", [d.uuid for d in first.data.documents[::2]], "alice")
+    boiler = {doc.uuid: [(0, inside[0][1])]}
+    for left_out in ({}, boiler):  # spans inside boilerplate need the spans read: counts alone cannot tell
+        found = []
+        for spans in (True, False):
+            options = analysis.AnalysisOptions(by=by, subtypes=True, bootstrap=50, boilerplate=left_out)
+            result = analysis.run(project, options, analysis.prepare(project, options, spans=spans))
+            data = analysis.to_json(result)
+            data["attributes"] = analysis_details.attribute_distributions(project.scheme, result)
+            data["sources"] = analysis_details.sources(result)
+            assert result.data.spans_read is (spans or bool(left_out))  # the notable spans were enough
+            assert data["attributes"] and data["sources"]
+            data["kwic"] = analysis_details.kwic(result, "claim")
+            data["timeline"] = analysis_details.timeline(result, "claim")
+            found.append(data)
+        assert found[0] == found[1]
