@@ -132,12 +132,27 @@ class SpanCounts:
 
 
 def counts(session: Session, where: Where) -> SpanCounts:
-    """The grouping done by the database: tens of thousands of rows handed over instead of a million."""
-    rows = _fetch(
-        session,
-        "SELECT a.document_id, a.annotator_id, a.label_id, COALESCE(a.subtype_id, -1), CASE WHEN EXISTS (SELECT 1"
-        " FROM fragments f WHERE f.annotation_id = a.id) THEN 1 ELSE 0 END, COUNT(*) FROM annotations a"
-        f" WHERE {where.sql()} GROUP BY 1, 2, 3, 4, 5",
+    """The grouping done by the database: tens of thousands of rows handed over instead of a million. Two plain
+    groupings (every annotation; those without fragments) cost less than asking each annotation for fragments."""
+    select = "SELECT a.document_id, a.annotator_id, a.label_id, COALESCE(a.subtype_id, -1), COUNT(*) FROM annotations a"
+    every = _table(_fetch(session, f"{select} WHERE {where.sql()} GROUP BY 1, 2, 3, 4"))
+    bare = _table(
+        _fetch(
+            session,
+            f"{select} WHERE {where.sql()} AND NOT EXISTS (SELECT 1 FROM fragments f WHERE f.annotation_id = a.id)"
+            " GROUP BY 1, 2, 3, 4",
+        )
     )
-    table = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=6 * len(rows)).reshape(-1, 6)
-    return SpanCounts(table[:, 0], table[:, 1], table[:, 2], table[:, 3], table[:, 4] == 1, table[:, 5])
+    both = np.concatenate([every, bare])
+    keys, inverse = np.unique(both[:, :4], axis=0, return_inverse=True)
+    signed = np.concatenate([every[:, 4], -bare[:, 4]])
+    spans = np.bincount(inverse.reshape(-1), weights=signed, minlength=len(keys)).astype(np.int64)
+    kept = spans > 0
+    table = np.concatenate([keys[kept], bare[:, :4]])
+    n = np.concatenate([spans[kept], bare[:, 4]])
+    anchored = np.r_[np.ones(int(kept.sum()), dtype=bool), np.zeros(len(bare), dtype=bool)]
+    return SpanCounts(table[:, 0], table[:, 1], table[:, 2], table[:, 3], anchored, n)
+
+
+def _table(rows: list[tuple[Any, ...]], width: int = 5) -> np.ndarray:
+    return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=width * len(rows)).reshape(-1, width)
