@@ -159,21 +159,33 @@ class Tabulated:
     @functools.cached_property
     def span_coding(self) -> np.ndarray:
         """Each span's coding (document, annotator); reads the spans if they are not read yet."""
-        return self.codings(self.data.spans)
+        return self._codings(self.data.spans)
 
     @functools.cached_property
     def span_counted(self) -> np.ndarray:
         """False for spans left out as boilerplate."""
-        return self.counted(self.data.spans)
+        return self._counted(self.data.spans)
 
     def codings(self, spans: Spans) -> np.ndarray:
+        """span_coding for these spans (all of them, kept once worked out, or some)."""
+        return self.span_coding if self.data.has_all(spans) else self._codings(spans)
+
+    def counted(self, spans: Spans) -> np.ndarray:
+        """span_counted for these spans (all of them, kept once worked out, or some)."""
+        return self.span_counted if self.data.has_all(spans) else self._counted(spans)
+
+    def _codings(self, spans: Spans) -> np.ndarray:
         width = max(len(self.data.annotators), 1)
         return _codings_of(width, self.coding_document, self.coding_annotator, spans.document, spans.annotator)
 
-    def counted(self, spans: Spans) -> np.ndarray:
+    def _counted(self, spans: Spans) -> np.ndarray:
         counted = np.ones(len(spans.document), dtype=bool)
         counted[_boilerplate_spans(self.data, self.boilerplate, spans)] = False
         return counted
+
+    def entries(self, keys: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+        """The span counts as analysis.tabulate takes them for these keys: (coding, key arrays, weights)."""
+        return _entries(self.data, self.boilerplate, self.coding_document, self.coding_annotator, keys)
 
 
 def _codings_of(
@@ -204,28 +216,9 @@ def tabulate(data: AnalysisData, by: str, keys: Sequence[str], boilerplate: dict
             [(where[g], c) for c, d in enumerate(coding_document.tolist()) for g in doc_groups[d]], dtype=np.int64
         ).reshape(-1, 2)
         member_group, member_coding = links[:, 0], links[:, 1]
-    counts = data.counts
-    coding_of = functools.partial(_codings_of, max(len(data.annotators), 1), coding_document, coding_annotator)
-    coding = coding_of(counts.document, counts.annotator)
-    label_key, sub_key = _span_keys(data.label_table, keys, counts.label_code, counts.subtype_code)
-    weight = counts.n
-    dropped = _boilerplate_spans(data, boilerplate)
-    if len(dropped):  # spans inside boilerplate: counted once more with weight -1, so not at all
-        spans = data.spans
-        out_label, out_sub = _span_keys(data.label_table, keys, spans.label_code[dropped], spans.subtype_code[dropped])
-        coding = np.concatenate([coding, coding_of(spans.document[dropped], spans.annotator[dropped])])
-        label_key, sub_key = np.concatenate([label_key, out_label]), np.concatenate([sub_key, out_sub])
-        weight = np.concatenate([weight, np.full(len(dropped), -1.0)])
+    coding, key_arrays, weight = _entries(data, boilerplate, coding_document, coding_annotator, keys)
     units = analysis.tabulate(
-        names,
-        keys,
-        member_group,
-        member_coding,
-        coding_document,
-        words[coding_document],
-        coding,
-        [label_key, sub_key],
-        weight,
+        names, keys, member_group, member_coding, coding_document, words[coding_document], coding, key_arrays, weight
     )
     uncoded = len(data.documents) - len(set(coding_document.tolist()))
     return Tabulated(
@@ -240,6 +233,30 @@ def tabulate(data: AnalysisData, by: str, keys: Sequence[str], boilerplate: dict
         data,
         boilerplate,
     )
+
+
+def _entries(
+    data: AnalysisData,
+    boilerplate: dict[str, list],
+    coding_document: np.ndarray,
+    coding_annotator: np.ndarray,
+    keys: Sequence[str],
+) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    """(coding, [label key, label/sub-type key], weight) per entry of the span counts: what analysis.tabulate
+    counts. Spans inside boilerplate are entries once more with weight -1, so they count not at all."""
+    counts = data.counts
+    coding_of = functools.partial(_codings_of, max(len(data.annotators), 1), coding_document, coding_annotator)
+    coding = coding_of(counts.document, counts.annotator)
+    label_key, sub_key = _span_keys(data.label_table, keys, counts.label_code, counts.subtype_code)
+    weight = counts.n
+    dropped = _boilerplate_spans(data, boilerplate)
+    if len(dropped):
+        spans = data.spans
+        out_label, out_sub = _span_keys(data.label_table, keys, spans.label_code[dropped], spans.subtype_code[dropped])
+        coding = np.concatenate([coding, coding_of(spans.document[dropped], spans.annotator[dropped])])
+        label_key, sub_key = np.concatenate([label_key, out_label]), np.concatenate([sub_key, out_sub])
+        weight = np.concatenate([weight, np.full(len(dropped), -1.0)])
+    return coding, [label_key, sub_key], weight
 
 
 def _span_keys(

@@ -101,6 +101,10 @@ class AnalysisData:
     def spans_read(self) -> bool:
         return self._spans is not None
 
+    def has_all(self, spans: Spans) -> bool:
+        """Whether these are all the spans (not the notable ones alone)."""
+        return spans is self._spans
+
     # the spans' columns by the names the evidence functions use
     span_document = property(lambda self: self.spans.document)
     span_annotator = property(lambda self: self.spans.annotator)

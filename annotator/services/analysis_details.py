@@ -259,15 +259,7 @@ def timeline(result: Analysis, key: str, top: int = 5) -> dict[str, dict[str, An
             names.append(name)
         member_group.append(where[name])
         member_coding.append(c)
-    label_key = np.full(len(table.span_coding), -1, dtype=np.int64)
-    label, _, sub = key.partition("/")
-    data = result.data
-    match = [
-        s
-        for s, (lab, st) in enumerate(zip(data.span_label, data.span_subtype, strict=True))
-        if lab == label and (not sub or st == sub) and table.span_counted[s]
-    ]
-    label_key[match] = 0
+    coding, key_arrays, weight = table.entries([key])  # from the span counts: the spans need not be read
     monthly = stats.tabulate(
         [f"{g}\x1f{m}" for g, m in names],
         [key],
@@ -275,8 +267,9 @@ def timeline(result: Analysis, key: str, top: int = 5) -> dict[str, dict[str, An
         np.array(member_coding, dtype=np.int64),
         table.coding_document,
         table.words[table.coding_document],
-        table.span_coding,
-        [label_key],
+        coding,
+        key_arrays,
+        weight,
     )
     found = stats.group_statistics(monthly, result.options.bootstrap, result.options.seed)
     out: dict[str, dict[str, Any]] = {}
