@@ -10,8 +10,9 @@ import pytest
 from annotator.core import changes
 from annotator.core.errors import InputError, NotFound
 from annotator.core.model import Annotation, Fragment, Origin, Status
-from annotator.services import collections, exporting, suggestion_review
+from annotator.services import collections, exporting, importing, suggestion_review
 from annotator.services.annotating import Annotating, stored_annotation
+from annotator.services.project import Project
 from annotator.services.review import AgreementOptions, agreement
 from annotator.services.suggestion_review import Correction
 from annotator.suggesting.model import Feedback
@@ -69,6 +70,13 @@ def test_accepting_makes_my_annotation_with_provenance_that_exports_and_reimport
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     written = next(a for d in lines for a in d["annotations"] if a["id"] == ann.uuid)
     assert written["origin"] == "suggestion" and written["suggestion"] == ann.provenance.to_dict()
+    elsewhere = Project.open(tmp_path / "elsewhere.sqlite")
+    try:
+        importing.import_paths(elsewhere, [out], actor="dana")
+        back = Annotating(elsewhere, "carol").annotations(doc)
+        assert [(a.uuid, a.origin, a.provenance) for a in back] == [(ann.uuid, Origin.SUGGESTION, ann.provenance)]
+    finally:
+        elsewhere.close()
     csv_out = tmp_path / "out.csv"
     exporting.export(project, "csv", csv_out)
     row = next(line for line in csv_out.read_text(encoding="utf-8").splitlines() if ann.uuid in line)
