@@ -63,13 +63,25 @@ def is_blind(project: Project, document: str, annotator: str) -> bool:
     """Whether the annotator must not see this document's suggestions yet: a blind rule names them or one of the
     document's collections, and they have not marked it done."""
     with project.transaction() as session:
-        rules = blinding.rules(session)
-        if not rules:
-            return False
-        named = ("annotator", annotator) in rules or any(
-            ("collection", name) in rules for name in collections.of_document(session, document)
+        return (
+            _named_blind(session, document, annotator) and statuses.get(session, document, annotator) is not Status.DONE
         )
-        return named and statuses.get(session, document, annotator) is not Status.DONE
+
+
+def blind_applies(project: Project, document: str, annotator: str) -> bool:
+    """Whether a blind rule names the annotator or one of the document's collections, done or not (after done,
+    the window shows the blind comparison)."""
+    with project.transaction() as session:
+        return _named_blind(session, document, annotator)
+
+
+def _named_blind(session: Any, document: str, annotator: str) -> bool:
+    rules = blinding.rules(session)
+    if not rules:
+        return False
+    return ("annotator", annotator) in rules or any(
+        ("collection", name) in rules for name in collections.of_document(session, document)
+    )
 
 
 def open_for(project: Project, document: str, annotator: str) -> list[Suggestion]:
