@@ -132,6 +132,15 @@ class SuggestionPanel(QWidget):
             return "Open a document to see its suggestions."
         if review.blind:
             return BLIND_NOTICE
+        compared = (
+            "Annotated blind and done: below, what you found beside what was suggested (click a span to go to it). "
+            if review.comparison is not None
+            else ""
+        )
+        return compared + self._counts()
+
+    def _counts(self) -> str:
+        review = self.review
         hidden = len(review.offered) - len(review.shown)
         below = f" ({hidden} below their label's lowest score)" if hidden else ""
         if not review.offered:
