@@ -23,6 +23,7 @@ class Settings:
     recent_projects: list[str] = field(default_factory=list)  # file paths, server URLs without passwords; newest first
     backup_every_minutes: int = 10  # while editing, a verified backup this often (0: never)
     backups_kept: int = 10  # interval backups kept; older ones are deleted (upgrade/restore backups never are)
+    suggestion_thresholds: dict[str, float] = field(default_factory=dict)  # label -> lowest score shown
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -56,6 +56,9 @@ def register(commands: Any) -> None:
         default="overlap",
         help="how spans are paired for the confusion matrix",
     )
+    p.add_argument(
+        "--exclude-suggested", action="store_true", help="leave out annotations made by accepting a suggestion"
+    )
     p.add_argument("--report", metavar="DIR", help="also write the report (HTML, pictures, CSV, JSON) here")
     p.set_defaults(handler=cmd_agreement)
 
@@ -106,6 +109,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         seed=args.seed,
         subtypes=args.subtypes,
         alignment=args.alignment,
+        exclude_suggested=args.exclude_suggested,
     )
     result = review.agreement(project, options)
     if args.report:
@@ -155,6 +159,11 @@ def _print_result(result: dict[str, Any], brief: bool = False) -> None:
             f"annotators: {', '.join(result['annotators'])} · documents: {result['documents']} "
             f"(coded by all: {result['documents_coded_by_all']}) · tokens: {result['tokens']}"
         )
+        from_suggestions = result.get("from_suggestions", {})
+        if any(from_suggestions.values()):
+            counts = ", ".join(f"{who} {n}" for who, n in from_suggestions.items())
+            verb = "left out" if result.get("suggestions_excluded") else "included; --exclude-suggested leaves them out"
+            print(f"annotations from accepted suggestions: {counts} ({verb})")
     rows = {"overall": result["overall"], **result["by_label"]}
     print("\n".join(_table("label", rows, MEASURES)))
     if brief:

@@ -1,5 +1,5 @@
-"""`annotator suggest`: train the recommenders on the project's annotations and print their suggestions, or
-evaluate them on held-out documents (--evaluate)."""
+"""`annotator suggest`: train the recommenders on the project's annotations, store their suggestions for the
+window and print them; evaluate them on held-out documents (--evaluate); set blind annotation (--blind)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from annotator.cli.common import database_url, print_json
+from annotator.cli.common import actor_name, database_url, print_json
 from annotator.cli.progress import ProgressBar
 from annotator.core.errors import InputError
-from annotator.services import suggestions
+from annotator.services import suggestion_review, suggestions
 from annotator.services.project import Project
 from annotator.suggesting.model import suggestion_to_dict
 from annotator.suggesting.plugins import available
@@ -21,9 +21,10 @@ def register(commands: Any) -> None:
     p = commands.add_parser(
         "suggest",
         help="suggest spans learned from the project's annotations",
-        description="Train the recommenders on the project's annotations (saved models are reused) and print their "
-        "suggestions: spans the project does not have yet, each with its score and recommender. With --evaluate, "
-        "train on part of the annotated documents and score the suggestions on the rest.",
+        description="Train the recommenders on the project's annotations (saved models are reused), store their "
+        "suggestions (the window's Suggestions panel shows them) and print them: spans the project does not have "
+        "yet, each with its score and recommender. With --evaluate, train on part of the annotated documents and "
+        "score the suggestions on the rest.",
     )
     p.add_argument("--train", action="store_true", help="retrain models trained before the latest annotations")
     p.add_argument(
@@ -41,6 +42,15 @@ def register(commands: Any) -> None:
     )
     p.add_argument("--test-fraction", type=float, default=0.2, help="--evaluate: share of documents held out (0.2)")
     p.add_argument("--seed", type=int, default=0, help="--evaluate: seed of the split and of the random spans (0)")
+    p.add_argument("--dry-run", action="store_true", help="print the suggestions without storing them")
+    p.add_argument(
+        "--blind",
+        action="append",
+        metavar="KIND:NAME",
+        help="annotate blind: hide suggestions from this annotator (annotator:NAME) or for this collection "
+        "(collection:NAME) until the document is marked done; repeatable",
+    )
+    p.add_argument("--unblind", action="append", metavar="KIND:NAME", help="end blind annotation for this one")
     p.set_defaults(handler=cmd_suggest)
 
 
@@ -58,6 +68,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if not 0 < args.test_fraction < 1:
         raise InputError(f"--test-fraction takes a number between 0 and 1, got {args.test_fraction}")
     project = Project.open(database_url(args))
+    if args.blind or args.unblind:
+        return _set_blind(project, args)
     bar, progress = _progress(sys.stderr.isatty() and not args.json)
     try:
         if args.evaluate:
@@ -66,7 +78,14 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             )
         else:
             models = Path(args.models) if args.models else None
-            run = suggestions.suggest(project, args.recommender, args.collection, args.train, models, progress=progress)
+            if args.dry_run:
+                run = suggestions.suggest(
+                    project, args.recommender, args.collection, args.train, models, progress=progress
+                )
+            else:
+                run, _ = suggestion_review.refresh(
+                    project, actor_name(args), args.recommender, args.collection, args.train, progress, models
+                )
     finally:
         bar.close()
         project.close()
@@ -83,7 +102,24 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         label = s.label + (f"/{s.subtype}" if s.subtype else "")
         text = run.texts[s.document][s.start : s.end]
         print(f"{s.document[:8]}  {s.start:6d}-{s.end:<6d} {s.score:.2f}  {label:<28} {text[:60]!r}  ({s.recommender})")
-    print(f"{len(shown)} suggestions for {len({s.document for s in shown})} documents")
+    stored = "" if args.dry_run else f" (all {len(run.suggestions)} stored for the window)"
+    print(f"{len(shown)} suggestions for {len({s.document for s in shown})} documents{stored}")
+    return 0
+
+
+def _set_blind(project: Project, args: argparse.Namespace) -> int:
+    try:
+        for value, blind in [*((v, True) for v in args.blind or ()), *((v, False) for v in args.unblind or ())]:
+            kind, _, name = value.partition(":")
+            if not name:
+                raise InputError(
+                    f"--blind and --unblind take KIND:NAME (annotator:alice, collection:batch-1), got {value!r}"
+                )
+            suggestion_review.set_blind(project, kind, name, blind, actor_name(args))
+        rules = sorted(suggestion_review.blind_rules(project))
+    finally:
+        project.close()
+    print("annotating blind: " + (", ".join(f"{kind} {name}" for kind, name in rules) or "nobody"))
     return 0
 
 

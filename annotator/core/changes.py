@@ -26,8 +26,14 @@ COLLECTION = "collection"  # key: the collection's name
 MEMBERSHIP = "membership"  # key: the document; payload {"collection": name}
 SCHEME = "scheme"
 ADJUDICATION = "adjudication"
+SUGGESTIONS = "suggestions"  # key: the document; after = {"suggestions": [...]}: its open ones after a run
+FEEDBACK = "feedback"  # a learning record: what a person did with a suggestion
+BLIND = "blind"  # a blind-annotation rule; key "annotator/NAME" or "collection/NAME"
 
-KINDS = (ANNOTATOR, DOCUMENT, ANNOTATION, IMPORT, FILE, RELATION, STATUS, COLLECTION, MEMBERSHIP, SCHEME, ADJUDICATION)
+KINDS = (
+    *(ANNOTATOR, DOCUMENT, ANNOTATION, IMPORT, FILE, RELATION, STATUS, COLLECTION, MEMBERSHIP, SCHEME, ADJUDICATION),
+    *(SUGGESTIONS, FEEDBACK, BLIND),
+)
 
 # actions
 CREATE, UPDATE, DELETE = "create", "update", "delete"

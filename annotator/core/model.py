@@ -29,10 +29,35 @@ def utc_now() -> datetime:
 class Origin(StrEnum):
     MANUAL = "manual"
     IMPORTED = "imported"
-    SUGGESTED = "suggested"
+    SUGGESTION = "suggestion"  # an accepted suggestion (its provenance on the annotation)
 
 
-ORIGINS = {origin.value: origin for origin in Origin}  # stored value -> Origin, without the enum's lookup cost
+# stored value -> Origin, without the enum's lookup cost; "suggested" is how files of earlier versions spell it
+ORIGINS = {**{origin.value: origin for origin in Origin}, "suggested": Origin.SUGGESTION}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an accepted suggestion came from: kept on the annotation it became, and in every export."""
+
+    suggestion: str  # the suggestion's id
+    recommender: str
+    recommender_version: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.suggestion,
+            "recommender": self.recommender,
+            "recommender_version": self.recommender_version,
+            "score": self.score,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Provenance:
+        return cls(
+            str(data["id"]), str(data["recommender"]), str(data.get("recommender_version", "")), float(data["score"])
+        )
 
 
 class Status(StrEnum):
@@ -109,6 +134,7 @@ class Annotation:
     created: datetime = field(default_factory=utc_now)
     modified: datetime = field(default_factory=utc_now)
     version: int = 1
+    provenance: Provenance | None = None  # set when the annotation is an accepted suggestion
 
     def __post_init__(self) -> None:
         if len(self.fragments) > 1 or not isinstance(self.fragments, tuple):
@@ -165,6 +191,7 @@ def stored_annotation(
     created: datetime,
     modified: datetime,
     version: int,
+    provenance: Provenance | None = None,
 ) -> Annotation:
     """An Annotation as stored, equal to the one the constructor makes from the same values."""
     if len(fragments) > 1:
@@ -186,6 +213,7 @@ def stored_annotation(
             "created": created,
             "modified": modified,
             "version": version,
+            "provenance": provenance,
         },
     )
     return ann
@@ -234,6 +262,7 @@ def annotation_to_dict(ann: Annotation) -> dict[str, Any]:
         "created": ann.created.isoformat(),
         "modified": ann.modified.isoformat(),
         "version": ann.version,
+        **({"suggestion": ann.provenance.to_dict()} if ann.provenance else {}),
     }
 
 
@@ -247,10 +276,11 @@ def annotation_from_dict(data: dict[str, Any]) -> Annotation:
         fragments=tuple(Fragment(s, e) for s, e in data.get("fragments", ())),
         attributes=dict(data.get("attributes", {})),
         note=data.get("note", ""),
-        origin=Origin(data.get("origin", "manual")),
+        origin=ORIGINS.get(data.get("origin", "manual")) or Origin(data["origin"]),
         created=datetime.fromisoformat(data["created"]),
         modified=datetime.fromisoformat(data["modified"]),
         version=int(data.get("version", 1)),
+        provenance=Provenance.from_dict(data["suggestion"]) if data.get("suggestion") else None,
     )
 
 

@@ -36,7 +36,17 @@ ANNOTATION_COLUMNS = [
     "origin",
     "created",
     "modified",
+    "suggestion_id",  # an accepted suggestion's provenance (empty for the rest)
+    "recommender",
+    "recommender_version",
+    "suggestion_score",
 ]
+
+
+def _provenance_cells(provenance: dict[str, Any] | None) -> list[Any]:
+    if not provenance:
+        return ["", "", "", ""]
+    return [provenance["id"], provenance["recommender"], provenance["recommender_version"], provenance["score"]]
 
 
 def attribute_names(scheme: Scheme | None) -> list[str]:
@@ -86,6 +96,7 @@ def write_csv(bundles: Iterable[DocumentBundle], path: Path, options: WriteOptio
                         ann.origin.value,
                         ann.created.isoformat(),
                         ann.modified.isoformat(),
+                        *_provenance_cells(ann.provenance and ann.provenance.to_dict()),
                     ]
                     + [_cell(ann.attributes.get(a)) for a in attributes]
                     + [json.dumps(other, ensure_ascii=False) if other else ""]
@@ -131,7 +142,7 @@ def _attribute_cells(attrs: dict[str, Any], attributes: list[str], known: set[st
 def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Path, options: WriteOptions) -> int:
     """The same file as write_csv, from documents whose annotations come as plain records (the export service's
     fast path; export_records.AnnotationRecord: first start, -last end, label, uuid, annotator, subtype, spans,
-    attributes, note, origin, created, modified).
+    attributes, note, origin, created, modified, provenance).
 
     csv.writer alone costs more than 2 s per million rows of this width, so each row is put together here as one
     string, quoted as csv.writer quotes (_quoted): the document's cells once per document; the covered text,
@@ -154,7 +165,21 @@ def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Pat
             plain = not _needs_quotes(text)  # then neither a covered text nor a sentence needs quotes
             around = Sentences(text, doc.boilerplate).around
             lines, checked = [], []
-            for start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified in annotations:
+            for (
+                start,
+                end,
+                label,
+                uuid,
+                who,
+                subtype,
+                spans,
+                attrs,
+                note,
+                origin,
+                created,
+                modified,
+                source,
+            ) in annotations:
                 if spans is None:  # one fragment: start and -end
                     end = -end
                     where, covered, sentence = f"{start}-{end}", text[start:end], around(start, end)
@@ -168,6 +193,10 @@ def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Pat
                     covered, sentence = _quoted(covered), _quoted(sentence)
                 head = f"{uuid},{who},{label},{subtype or ''},{start},{end},{where}"
                 tail = _attribute_cells(attrs, attributes, known) if attrs else no_attributes
+                if source:
+                    tail = "," + ",".join(_quoted(str(c)) for c in _provenance_cells(source)) + tail
+                else:
+                    tail = ",,,," + tail
                 lines.append(
                     f"{head},{covered},{sentence},{note and _quoted(note)},{origin},{created},{modified}{tail}"
                 )
@@ -193,7 +222,7 @@ def _rows(doc: Any, annotations: list[Any], attributes: list[str], known: set[st
     sentences = Sentences(text, doc.boilerplate)
     doc_cells = _document_cells(doc)
     rows = []
-    for start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified in annotations:
+    for start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified, source in annotations:
         if spans is None or spans:
             pairs = spans or ((start, -end),)
             where = ";".join(f"{s}-{e}" for s, e in pairs)
@@ -218,6 +247,7 @@ def _rows(doc: Any, annotations: list[Any], attributes: list[str], known: set[st
             origin,
             created,
             modified,
+            *_provenance_cells(source),
         ]
         rows.append(doc_cells + cells + tail)
     return rows

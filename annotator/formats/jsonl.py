@@ -16,9 +16,11 @@ import orjson
 
 from annotator.core.errors import InputError
 from annotator.core.model import (
+    ORIGINS,
     Annotation,
     Document,
     Origin,
+    Provenance,
     Relation,
     Status,
     stored_annotation,
@@ -30,7 +32,7 @@ from annotator.formats._common import stable_uuid
 from annotator.formats.registry import DocumentBundle, ReadOptions, WriteOptions, reader, writer
 
 FORMAT_VERSION = 1
-_ORIGINS = {o.value: o for o in Origin}  # a dict look-up: Origin(value) costs more than the rest of a record
+_ORIGINS = ORIGINS  # a dict look-up: Origin(value) costs more than the rest of a record
 
 
 def bundle_to_json(bundle: DocumentBundle) -> dict[str, Any]:
@@ -64,6 +66,7 @@ def bundle_to_json(bundle: DocumentBundle) -> dict[str, Any]:
                 "origin": a.origin.value,
                 "created": a.created.isoformat(),
                 "modified": a.modified.isoformat(),
+                **({"suggestion": a.provenance.to_dict()} if a.provenance else {}),
             }
             for a in bundle.annotations
         ],
@@ -181,7 +184,15 @@ def _annotation(doc: Document, data: dict[str, Any], options: ReadOptions) -> An
         _time(data.get("created")),
         _time(data.get("modified")),
         1,
+        _provenance(data["suggestion"]) if "suggestion" in data else None,
     )
+
+
+def _provenance(data: Any) -> Provenance:
+    try:
+        return Provenance.from_dict(data)
+    except (KeyError, TypeError, ValueError):
+        raise InputError(f"an annotation's suggestion needs id, recommender and score, got {data!r}") from None
 
 
 def _sniff(path: Path, head: bytes) -> bool:
@@ -232,6 +243,7 @@ def _record(bundle: DocumentBundle) -> dict[str, Any]:
                 "origin": a.origin.value,
                 "created": a.created,
                 "modified": a.modified,
+                **({"suggestion": a.provenance.to_dict()} if a.provenance else {}),
             }
         )
     return {
@@ -283,7 +295,7 @@ def write_jsonl(bundles: Iterable[DocumentBundle], path: Path, options: WriteOpt
 def write_prepared(records: Iterable[tuple[Document, list[Any], list[Relation], dict[str, Status]]], path: Path) -> int:
     """The same lines as write_jsonl, from documents whose annotations come as plain records (the export
     service's fast path; export_records.AnnotationRecord: first start, -last end, label, uuid, annotator, subtype,
-    spans, attributes, note, origin, created, modified, times already in isoformat). Returns the number of
+    spans, attributes, note, origin, created, modified, times already in isoformat, provenance). Returns the number of
     documents. Runs once per annotation of a million: one dict per annotation and one per fragment, no calls."""
     documents = 0
     dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
@@ -293,7 +305,21 @@ def write_prepared(records: Iterable[tuple[Document, list[Any], list[Relation], 
             record = _record(DocumentBundle(doc, [], relations, status))
             written: list[dict[str, Any]] = []
             append = written.append
-            for start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified in annotations:
+            for (
+                start,
+                end,
+                label,
+                uuid,
+                who,
+                subtype,
+                spans,
+                attrs,
+                note,
+                origin,
+                created,
+                modified,
+                source,
+            ) in annotations:
                 if spans is None:  # one fragment: start and -end
                     end = -end
                     fragments = [{"start": start, "end": end, "text": text[start:end]}]
@@ -313,6 +339,8 @@ def write_prepared(records: Iterable[tuple[Document, list[Any], list[Relation], 
                         "modified": modified,
                     }
                 )
+                if source:  # an accepted suggestion's provenance
+                    written[-1]["suggestion"] = source
             record["annotations"] = written
             f.write(dumps(record, option=newline))
             documents += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from annotator.core import changes, ranges
 from annotator.core.changes import Change
@@ -32,6 +33,9 @@ from annotator.services.annotating import Annotating
 from annotator.services.memory import cycle_collection_paused
 from annotator.services.project import Project
 from annotator.services.undo import Edit, Save, UndoHistory
+
+if TYPE_CHECKING:
+    from annotator.services.suggestion_review import Correction
 
 # Undo reaches this many edits back. Unlimited, a day's work keeps every edit's before-and-after in memory (the
 # soak benchmark: some 60 MB over 50,000 edits); every edit is in the change log anyway, with who and when.
@@ -223,6 +227,17 @@ class DocumentEditor:
         assert self.document is not None
         if status is not self.status:
             self.run(edits.SetStatus(self.service, self.document.uuid, self.status, status))
+
+    def accept_suggestions(self, uuids: list[str], correction: Correction | None = None) -> None:
+        """Accept suggestions (one, or many in one transaction) as my annotations; undoable. The annotations they
+        make are shown through their records like any other edit's."""
+        if uuids:
+            self.run(edits.AcceptSuggestions(self.project, self.annotator, uuids, correction))
+
+    def reject_suggestions(self, uuids: list[str], action: str = "rejected") -> None:
+        """Reject (or, action "skipped", pass over) suggestions; undoable."""
+        if uuids:
+            self.run(edits.RejectSuggestions(self.project, self.annotator, uuids, action))
 
     def run(self, edit: Edit) -> None:
         """Apply an edit and add it to the undo history; if the database cannot take it now, keep it (in order)

@@ -21,6 +21,7 @@ from annotator.services.undo import Edit
 
 if TYPE_CHECKING:  # the adjudication service (numpy, the review measures) is loaded only when adjudicating
     from annotator.services.adjudication import Adjudication
+    from annotator.services.suggestion_review import Correction
 
 # -- annotations ----------------------------------------------------------------------------------------------
 
@@ -120,6 +121,65 @@ class SetStatus(Edit):
 
     def revert(self) -> list[Change]:
         return self.service.set_status(self.document, self.before)
+
+
+# -- suggestions ----------------------------------------------------------------------------------------------
+# suggestion_review (and the recommenders' modules it reads) is imported when a suggestion is first decided on,
+# not when the window starts
+
+
+class AcceptSuggestions(Edit):
+    """One suggestion (corrected, when given) or many, accepted in one transaction as the annotator's annotations
+    of origin "suggestion"; undo withdraws the decisions (the learning records and the annotations they made), so
+    the suggestions are offered again. Redo accepts them anew."""
+
+    def __init__(self, project: Project, annotator: str, uuids: list[str], correction: Correction | None = None):
+        self.project, self.annotator, self.uuids, self.correction = project, annotator, list(uuids), correction
+        self.text = "Accept suggestion" if len(self.uuids) == 1 else f"Accept {len(self.uuids)} suggestions"
+        self.records: list[Change] = []
+
+    def apply(self) -> list[Change]:
+        from annotator.services import suggestion_review
+
+        if len(self.uuids) == 1:
+            self.records = suggestion_review.accept(self.project, self.annotator, self.uuids[0], self.correction)
+        else:
+            self.records = suggestion_review.accept_many(self.project, self.annotator, self.uuids)
+        return self.records
+
+    def revert(self) -> list[Change]:
+        return _withdraw(self.project, self.annotator, self.records)
+
+
+class RejectSuggestions(Edit):
+    """Rejecting (or skipping) suggestions records what the annotator did; undo deletes those learning records."""
+
+    def __init__(self, project: Project, annotator: str, uuids: list[str], action: str = "rejected"):
+        self.project, self.annotator, self.uuids, self.action = project, annotator, list(uuids), action
+        verb = "Reject" if action == "rejected" else "Skip"
+        self.text = f"{verb} suggestion" if len(self.uuids) == 1 else f"{verb} {len(self.uuids)} suggestions"
+        self.records: list[Change] = []
+
+    def apply(self) -> list[Change]:
+        from annotator.services import suggestion_review
+        from annotator.suggesting.model import Feedback
+
+        self.records = suggestion_review.reject(self.project, self.annotator, self.uuids, Feedback(self.action))
+        return self.records
+
+    def revert(self) -> list[Change]:
+        return _withdraw(self.project, self.annotator, self.records)
+
+
+def _withdraw(project: Project, annotator: str, records: list[Change]) -> list[Change]:
+    """Undo the decisions these records logged, latest first: each learning record, with the annotation it made."""
+    from annotator.services import suggestion_review
+
+    out: list[Change] = []
+    for r in reversed([r for r in records if r.entity == changes.FEEDBACK and r.after is not None]):
+        made = (r.after or {}).get("annotation")
+        out += suggestion_review.withdraw(project, annotator, r.key, made)
+    return out
 
 
 # -- a document's metadata and collections --------------------------------------------------------------------

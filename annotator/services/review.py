@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.model import Annotation, AnnotatorKind, Document, Status
+from annotator.core.model import Annotation, AnnotatorKind, Document, Origin, Status
 from annotator.core.scheme import Scope
 from annotator.review import figures
 from annotator.review.alignment import AlignedUnit, align
@@ -35,6 +35,7 @@ class AgreementOptions:
     seed: int = DEFAULT_SEED
     subtypes: bool = False  # compare label/sub-type rather than labels
     alignment: str = "overlap"  # or "exact": how spans are paired for the confusion matrix
+    exclude_suggested: bool = False  # leave out accepted suggestions (annotations of origin "suggestion")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class LoadedCorpus:
     span_labels: list[str]
     document_labels: list[str]
     notes: list[str] = field(default_factory=list)
+    from_suggestions: dict[str, int] = field(default_factory=dict)  # annotator -> accepted suggestions among theirs
 
 
 def reviewable_annotators(project: Project) -> list[str]:
@@ -129,8 +131,13 @@ def load_corpus(project: Project, options: AgreementOptions) -> LoadedCorpus:
     wanted = set(span_labels) | set(document_labels)
     by_doc: dict[str, list[Any]] = {}
     coded: dict[str, set[str]] = {}
+    suggested = dict.fromkeys(people, 0)
     for ann in chosen:
         coded.setdefault(ann.document, set()).add(ann.annotator)  # any annotation means the document was coded
+        if ann.origin is Origin.SUGGESTION:
+            suggested[ann.annotator] += 1
+            if options.exclude_suggested:
+                continue
         if ann.label in wanted:
             by_doc.setdefault(ann.document, []).append(ann)
     docs = []
@@ -151,7 +158,7 @@ def load_corpus(project: Project, options: AgreementOptions) -> LoadedCorpus:
     if options.subtypes:  # each label/sub-type used becomes a label of its own; unused labels stay listed
         present = {category(a, True): a.label for a in corpus.spans if a.label in span_labels}
         span_labels = sorted(set(present) | (set(span_labels) - set(present.values())))
-    return LoadedCorpus(corpus, facts, span_labels, document_labels)
+    return LoadedCorpus(corpus, facts, span_labels, document_labels, from_suggestions=suggested)
 
 
 def agreement(project: Project, options: AgreementOptions | None = None) -> dict[str, Any]:
@@ -159,6 +166,8 @@ def agreement(project: Project, options: AgreementOptions | None = None) -> dict
     options = options or AgreementOptions()
     loaded = load_corpus(project, options)
     result = _measure(loaded.corpus, loaded.span_labels, loaded.document_labels, options)
+    result["from_suggestions"] = loaded.from_suggestions
+    result["suggestions_excluded"] = options.exclude_suggested
     if options.by:
         result["groups"] = {"by": options.by, "results": _groups(loaded, options)}
     return result

@@ -81,9 +81,8 @@ def _insert_sqlite(session: Session, ordered: list[tuple[int, Annotation]], enco
             add_fragment((row_id, f.start, f.end))
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(
-            f"INSERT OR IGNORE INTO annotations (id, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * 12)})", rows
-        )
+        marks = ", ".join("?" * (len(COLUMNS) + 1))
+        cursor.executemany(f"INSERT OR IGNORE INTO annotations (id, {', '.join(COLUMNS)}) VALUES ({marks})", rows)
         if cursor.rowcount == len(rows):  # executemany's rowcount: the rows inserted, of all its statements
             ids = {row[1]: row[0] for row in rows}
         else:  # the rows kept: those with our ids (a uuid already stored was ignored, its id unused)

@@ -16,14 +16,34 @@ from itertools import chain
 from typing import Any
 
 import orjson
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, bindparam, delete, insert, select
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    delete,
+    insert,
+    select,
+)
 from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from annotator.core import changes
 from annotator.core.changes import Change
 from annotator.core.errors import ConflictError, NotFound
-from annotator.core.model import ORIGINS, Annotation, annotation_to_dict, stored_annotation, stored_fragment, utc_now
+from annotator.core.model import (
+    ORIGINS,
+    Annotation,
+    Provenance,
+    annotation_to_dict,
+    stored_annotation,
+    stored_fragment,
+    utc_now,
+)
 from annotator.store import annotators, change_log
 from annotator.store.base import Base, Times, chunks, look_up, present, sqlite_text
 from annotator.store.documents import DocumentRow
@@ -45,6 +65,8 @@ class AnnotationRow(Base):
     created: Mapped[datetime]
     modified: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)  # raised by every update: concurrent edits clash, never overwrite
+    # an accepted suggestion's (Provenance.to_dict()); SQL NULL, not JSON null, for every other annotation
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class FragmentRow(Base):
@@ -60,7 +82,7 @@ class FragmentRow(Base):
 
 COLUMNS = (
     *("uuid", "document_id", "annotator_id", "label_id", "subtype_id"),
-    *("attributes", "note", "origin", "created", "modified", "version"),
+    *("attributes", "note", "origin", "created", "modified", "version", "provenance"),
 )
 
 
@@ -95,6 +117,9 @@ class Encoder:
             if modified is None:
                 modified = times[ann.modified] = sqlite_text(ann.modified)
             attributes = orjson.dumps(ann.attributes).decode() if ann.attributes else "{}"
+        provenance = ann.provenance and ann.provenance.to_dict()
+        if provenance and self.raw:
+            provenance = orjson.dumps(provenance).decode()
         who = self.people[ann.annotator]
         return (
             ann.uuid,
@@ -107,6 +132,7 @@ class Encoder:
             created,
             modified,
             ann.version,
+            provenance,
         )
 
 
@@ -143,6 +169,7 @@ def update(
             origin=stored.origin.value,
             modified=stored.modified,
             version=stored.version,
+            provenance=stored.provenance and stored.provenance.to_dict(),
         )
     )
     if changed.rowcount == 0:  # type: ignore[attr-defined]
@@ -216,7 +243,7 @@ def _ints(ids: Sequence[int]) -> str:
 
 _SELECT = """
 SELECT a.id, a.uuid, a.document_id, a.annotator_id, a.label_id, a.subtype_id, a.attributes, a.note, a.origin,
-       a.created, a.modified, a.version, f.start, f."end"
+       a.created, a.modified, a.version, a.provenance, f.start, f."end"
 FROM annotations a LEFT JOIN fragments f ON f.annotation_id = a.id
 WHERE {where}
 {order}
@@ -264,7 +291,10 @@ def decode(
     docs, people, labels = names.documents, names.people, names.labels
     get, times, loads, annotation, fragment = found.get, Times(), orjson.loads, stored_annotation, stored_fragment
     from_iso = datetime.fromisoformat
-    for row_id, uuid, doc, who, label, subtype, attrs, note, origin, created, modified, version, start, end in rows:
+    for row in rows:
+        row_id, uuid, doc, who, label, subtype, attrs, note, origin, created, modified, version, source, start, end = (
+            row
+        )
         entry = get(row_id)
         if entry is None:  # the loop runs once per annotation and fragment: nothing called that need not be
             if doc not in docs and session is not None:
@@ -289,6 +319,7 @@ def decode(
                 if type(modified) is str
                 else times(modified),
                 version,
+                source and _provenance(source),
             )
             key = (start, -end, ann.label, uuid) if start is not None else (0, 0, ann.label, uuid)
             found[row_id] = (key, ann)
@@ -297,6 +328,10 @@ def decode(
             spans = ann.__dict__["fragments"] = tuple(sorted((*ann.fragments, fragment(start, end))))
             found[row_id] = ((spans[0].start, -max(f.end for f in spans), ann.label, ann.uuid), ann)
     return found
+
+
+def _provenance(stored: str | dict[str, Any]) -> Provenance:
+    return Provenance.from_dict(orjson.loads(stored) if isinstance(stored, str) else stored)
 
 
 def in_reading_order(found: dict[int, tuple[tuple[int, int, str, str], Annotation]]) -> list[Annotation]:

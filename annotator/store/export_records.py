@@ -23,12 +23,26 @@ from annotator.store.selection import Selection
 # An annotation as plain values, for writers that need no annotation objects (the fast export path). A plain
 # tuple, built with one tuple display per annotation (a NamedTuple's constructor costs a Python call), whose first
 # four values are the reading-order key, so a document's records sort with list.sort() and no key function:
-#   (first start, -last end, label, uuid, annotator, subtype, spans, attributes, note, origin, created, modified)
+#   (first start, -last end, label, uuid, annotator, subtype, spans, attributes, note, origin, created, modified,
+#    provenance)
 # spans are None for an annotation of one fragment (first start to last end: no tuples to build for the common
 # case), the sorted (start, end) pairs for one of several, () for a document-level annotation (key 0, 0);
-# created and modified are datetime.isoformat() of the UTC times.
+# created and modified are datetime.isoformat() of the UTC times; provenance is an accepted suggestion's
+# (Provenance.to_dict()), None for every other annotation.
 AnnotationRecord = tuple[
-    int, int, str, str, str, "str | None", "tuple[tuple[int, int], ...] | None", dict[str, Any], str, str, str, str
+    int,
+    int,
+    str,
+    str,
+    str,
+    "str | None",
+    "tuple[tuple[int, int], ...] | None",
+    dict[str, Any],
+    str,
+    str,
+    str,
+    str,
+    "dict[str, Any] | None",
 ]
 
 
@@ -103,7 +117,7 @@ def _read_records(
     time_of, convert, loads = times.get, times.convert, orjson.loads
     last_uuid = last_document = None
     records: list[AnnotationRecord] = []
-    for _id, uuid, doc_id, who, label_id, sub_id, attrs, note, origin, created, modified, _version, start, end in rows:
+    for _id, uuid, doc_id, who, label_id, sub_id, attrs, note, origin, created, modified, _, source, start, end in rows:
         if uuid == last_uuid:  # a further fragment of the annotation just read
             records[-1] = _with_span(records[-1], start, end)
             continue
@@ -129,6 +143,7 @@ def _read_records(
                     origin,
                     created_at,
                     modified_at,
+                    source and loads(source),
                 )
             )
         else:
@@ -146,6 +161,7 @@ def _read_records(
                     origin,
                     created_at,
                     modified_at,
+                    source and loads(source),
                 )
             )
 

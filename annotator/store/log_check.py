@@ -18,7 +18,18 @@ from annotator.core.changes import Change
 from annotator.core.model import annotation_from_dict, relation_from_dict
 from annotator.core.scheme import scheme_from_dict
 from annotator.review.adjudication import AdjudicationRecord
-from annotator.store import adjudications, annotations, annotators, collections, documents, relations, scheme
+from annotator.store import (
+    adjudications,
+    annotations,
+    annotators,
+    blinding,
+    collections,
+    documents,
+    learning_records,
+    relations,
+    scheme,
+    suggestions,
+)
 from annotator.store import statuses as status_store
 
 DOCUMENT_FIELDS = ("title", "outlet", "author", "published", "language", "source", "sha256", "metadata")
@@ -37,6 +48,9 @@ class Expected:
     members: set[tuple[str, str]] = field(default_factory=set)  # (collection, document)
     scheme: dict[str, Any] | None = None
     adjudications: dict[str, dict[str, Any]] = field(default_factory=dict)
+    suggestions: dict[str, list[str]] = field(default_factory=dict)  # document -> its open suggestions' ids
+    feedback: dict[str, dict[str, Any]] = field(default_factory=dict)  # learning record key -> payload
+    blind: set[str] = field(default_factory=set)  # rule keys
 
     def apply(self, c: Change) -> None:
         getattr(self, f"_{c.entity}", self._unknown)(c)
@@ -61,6 +75,8 @@ class Expected:
         self.statuses = {k: v for k, v in self.statuses.items() if k[0] != uuid}
         self.members = {m for m in self.members if m[1] != uuid}
         self.adjudications = {k: v for k, v in self.adjudications.items() if v.get("document") != uuid}
+        self.suggestions.pop(uuid, None)
+        self.feedback = {k: v for k, v in self.feedback.items() if v.get("document") != uuid}
 
     def _annotation(self, c: Change) -> None:
         if c.action == changes.DELETE:
@@ -130,6 +146,22 @@ class Expected:
         else:
             self.adjudications[c.key] = c.payload
 
+    def _suggestions(self, c: Change) -> None:
+        found = sorted(s["uuid"] for s in (c.after or {}).get("suggestions", ()))
+        if found:
+            self.suggestions[c.key] = found
+        else:
+            self.suggestions.pop(c.key, None)
+
+    def _feedback(self, c: Change) -> None:
+        if c.action == changes.DELETE:
+            self.feedback.pop(c.key, None)
+        else:
+            self.feedback[c.key] = c.payload
+
+    def _blind(self, c: Change) -> None:
+        (self.blind.discard if c.action == changes.DELETE else self.blind.add)(c.key)
+
 
 def replay(records: Iterable[Change]) -> Expected:
     expected = Expected()
@@ -162,11 +194,20 @@ def problems(session: Session, records: Iterable[Change]) -> list[str]:
     _compare(found, "membership", members, dict.fromkeys(expected.members, True), lambda row, logged: True)
     records = {r.uuid: r for r in adjudications.of_documents(session)}
     _compare(found, "adjudication", records, expected.adjudications, _same_adjudication)
+    _compare_suggestions(found, session, expected)
     if scheme.label_rows(session) and (
         expected.scheme is None or scheme_from_dict(expected.scheme) != scheme.load(session)
     ):
         found.append("scheme: differs from its last record (or was never logged)")
     return found
+
+
+def _compare_suggestions(found: list[str], session: Session, expected: Expected) -> None:
+    stored = {doc: sorted(ids) for doc, ids in suggestions.uuids_by_document(session).items()}
+    _compare(found, "suggestions of document", stored, expected.suggestions, lambda row, logged: row == logged)
+    _compare(found, "learning record", learning_records.keys(session), expected.feedback, lambda row, logged: True)
+    rules = {blinding.key(kind, name): True for kind, name in blinding.rules(session)}
+    _compare(found, "blind rule", rules, dict.fromkeys(expected.blind, True), lambda row, logged: True)
 
 
 def _compare(found: list[str], entity: str, rows: dict[Any, Any], logged: dict[Any, Any], same: Any) -> None:

@@ -19,6 +19,16 @@ from annotator.store.documents import DocumentRow
 from annotator.store.scheme import LabelRow
 from annotator.store.statuses import StatusRow
 
+# a navigator row's document columns, in DocumentSummary's order
+SUMMARY_COLUMNS = (
+    DocumentRow.uuid,
+    DocumentRow.title,
+    DocumentRow.outlet,
+    DocumentRow.published,
+    DocumentRow.sha256,
+    DocumentRow.length,
+)
+
 
 def summaries(session: Session, annotator: str | None) -> list[DocumentSummary]:
     """Every document with the annotator's annotation count and status (all annotators' count if None)."""
@@ -30,12 +40,7 @@ def summaries(session: Session, annotator: str | None) -> list[DocumentSummary]:
     status_sq = select(StatusRow.document_id, StatusRow.status).where(StatusRow.annotator_id == who).subquery()
     query = (
         select(
-            DocumentRow.uuid,
-            DocumentRow.title,
-            DocumentRow.outlet,
-            DocumentRow.published,
-            DocumentRow.sha256,
-            DocumentRow.length,
+            *SUMMARY_COLUMNS,
             func.coalesce(counts_sq.c.n, 0),
             status_sq.c.status,
         )
@@ -141,17 +146,7 @@ def summaries_of(session: Session, ids: list[int], annotator: str | None) -> lis
         .tuples()
         .all()
     )
-    rows = session.execute(
-        select(
-            DocumentRow.id,
-            DocumentRow.uuid,
-            DocumentRow.title,
-            DocumentRow.outlet,
-            DocumentRow.published,
-            DocumentRow.sha256,
-            DocumentRow.length,
-        ).where(DocumentRow.id.in_(ids))
-    )
+    rows = session.execute(select(DocumentRow.id, *SUMMARY_COLUMNS).where(DocumentRow.id.in_(ids)))
     by_id = {
         row_id: DocumentSummary(
             uuid,

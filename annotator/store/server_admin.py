@@ -7,9 +7,10 @@ current_user). `server init` creates three group roles for the project's databas
 What each may do:
 * everyone with access reads everything;
 * an annotator writes only their own layer: annotations, their fragments, relations and document statuses whose
-  annotator row is named like their login, plus their own annotator row (created on first save);
+  annotator row is named like their login, what they did with suggestions (learning records), plus their own
+  annotator row (created on first save); everyone who writes may refresh the project's suggestions;
 * a curator also writes the gold layer (annotations of an annotator of kind 'gold'), adjudications, documents,
-  collections and the scheme (labels, project settings);
+  collections, blind-annotation rules and the scheme (labels, project settings);
 * a reader writes nothing;
 * the change log is append-only for every writer (INSERT, never UPDATE or DELETE), and an entry must name its
   writer as the actor.
@@ -42,9 +43,14 @@ OWNED_TABLES = {
     "document_status": "(r->>'annotator_id')::integer",
     "fragments": "(SELECT a.annotator_id FROM annotations a WHERE a.id = (r->>'annotation_id')::integer)",
     "adjudications": "(r->>'curator_id')::integer",
+    "learning_records": "(r->>'annotator_id')::integer",
 }
-WRITER_TABLES = ("annotations", "fragments", "relations", "document_status")
-CURATOR_TABLES = ("adjudications", "documents", "labels", "project_settings", "collections", "collection_members")
+# suggestions are the project's, not a person's: whoever runs the recommenders replaces them
+WRITER_TABLES = ("annotations", "fragments", "relations", "document_status", "learning_records", "suggestions")
+CURATOR_TABLES = (
+    *("adjudications", "documents", "labels", "project_settings", "collections", "collection_members"),
+    "blind_rules",
+)
 MAX_NAME = 63  # PostgreSQL cuts longer identifiers silently; refuse them instead
 
 

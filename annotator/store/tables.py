@@ -5,12 +5,15 @@ from annotator.store import (  # noqa: F401 (imported for their mappings)
     adjudications,
     annotations,
     annotators,
+    blinding,
     change_log,
     collections,
     documents,
+    learning_records,
     relations,
     scheme,
     statuses,
+    suggestions,
 )
 from annotator.store.base import Base
 

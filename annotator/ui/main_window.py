@@ -310,6 +310,7 @@ class MainWindow(QMainWindow):
     def scheme_changed(self) -> None:
         """Labels were added, renamed or recoloured: rebuild the label menu and redraw the document."""
         self.menus.fill_labels()
+        self.menus.suggestions.panel.fill_labels()
         if self.session.document is not None:
             self.session.open(self.session.document.uuid)
 

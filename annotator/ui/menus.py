@@ -21,6 +21,7 @@ from annotator.services.project import Project
 from annotator.ui.annotation_session import AnnotationSession
 from annotator.ui.help import HelpMenu
 from annotator.ui.projects import ProjectMenu
+from annotator.ui.suggestion_menu import SuggestionsMenu
 from annotator.ui.undo_actions import undo_actions
 
 
@@ -61,6 +62,7 @@ class WindowMenus:
         self._document(bar.addMenu("&Document"))
         person = bar.addMenu("&Annotator")
         self.add(person, "&Switch annotator…", self.switch_annotator)
+        self.suggestions = SuggestionsMenu(bar.addMenu("S&uggestions"), self.window, self.owner)
         self.review_menu = bar.addMenu("&Review")
         self._review(self.review_menu)
         self.help = HelpMenu(bar.addMenu("&Help"), self.window, self.owner)

@@ -12,6 +12,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annotator.core.model import Provenance
 from annotator.core.scheme import default_scheme
 from annotator.formats._common import _PUNCTUATION_END, _SENTENCE_END
 from annotator.formats.csv_export import write_csv, write_prepared
@@ -94,6 +95,7 @@ def _records_of(bundle) -> list[tuple]:
                 a.origin.value,
                 a.created.isoformat(),
                 a.modified.isoformat(),
+                a.provenance and a.provenance.to_dict(),
             )
         )
     return found
@@ -103,12 +105,17 @@ def _records_of(bundle) -> list[tuple]:
 @given(
     bundles(fragments=3, notes=True, attributes=True, document_level=True, people=("alice", 'Doe, "Jo"', "a\nb")),
     st.sampled_from([{}, {"polarity": 1.5, "zusatz": ["x, y", None]}, {"holder": 'Doe, "Jo"', "other": "hi"}]),
+    st.sampled_from([None, Provenance("5f0c", "phrase_memory", "2", 0.8125), Provenance("x", 'cues, "v"', "", 1.0)]),
 )
-def test_prepared_records_write_what_write_csv_writes(bundle, extra) -> None:
-    """Row by row, with attribute values of every JSON kind, ones the scheme lacks (attributes_other), and names
-    that must be quoted (then csv.writer writes that document)."""
+def test_prepared_records_write_what_write_csv_writes(bundle, extra, provenance) -> None:
+    """Row by row, with attribute values of every JSON kind, ones the scheme lacks (attributes_other), names
+    that must be quoted (then csv.writer writes that document), and accepted suggestions' provenance."""
     bundle = DocumentBundle(
-        bundle.document, [replace(a, attributes={**a.attributes, **extra}) for a in bundle.annotations]
+        bundle.document,
+        [
+            replace(a, attributes={**a.attributes, **extra}, provenance=provenance if i % 2 else None)
+            for i, a in enumerate(bundle.annotations)
+        ],
     )
     options = WriteOptions(extra={"scheme": default_scheme()})
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -130,10 +131,11 @@ def test_fragment_rows_make_one_record_each_in_reading_order() -> None:
     their fragments sorted, and sort into reading order: first start, longer first, label, id."""
     stamp = "2026-01-02 03:04:05.123456"
 
-    def row(uuid: str, start: int | None, end: int | None, label: int = 10) -> tuple:
-        return (0, uuid, 7, 1, label, None, "{}", "", "manual", stamp, stamp, 1, start, end)
+    def row(uuid: str, start: int | None, end: int | None, label: int = 10, came: str | None = None) -> tuple:
+        return (0, uuid, 7, 1, label, None, "{}", "", "manual", stamp, stamp, 1, came, start, end)
 
-    rows = [row("b", 5, 9), row("b", 0, 2), row("c", 1, 4), row("d", None, None), row("a", 1, 4, label=11)]
+    accepted = '{"id": "s1", "recommender": "phrase_memory", "recommender_version": "2", "score": 0.5}'
+    rows = [row("b", 5, 9), row("b", 0, 2), row("c", 1, 4), row("d", None, None), row("a", 1, 4, 11, accepted)]
     by_document: dict[int, list] = {7: []}
     labels = {10: "claim", 11: "attribution", None: None}
     export_records._read_records(rows, {1: "ann"}, labels, export_records._IsoTimes(), by_document)
@@ -145,6 +147,7 @@ def test_fragment_rows_make_one_record_each_in_reading_order() -> None:
         ("c", 1, -4, "claim", None),
     ]
     assert records[0][10] == records[0][11] == "2026-01-02T03:04:05.123456+00:00"
+    assert [r[12] for r in records] == [None, None, orjson.loads(accepted), None]  # provenance, decoded
 
 
 ZONES = st.sampled_from([UTC, timezone(timedelta(hours=-5))])

@@ -34,6 +34,7 @@ from annotator.core.offsets import OffsetMap
 from annotator.ui.appearance import line_colour
 from annotator.ui.widgets.page_layout import FurnitureFormat, ParagraphSpacedLayout
 from annotator.ui.widgets.span_painter import Mark, SpanPainter
+from annotator.ui.widgets.suggestion_painter import paint_suggestions
 
 BASE_POINT_SIZE = 12
 MIN_ZOOM, MAX_ZOOM = -6, 16
@@ -75,6 +76,10 @@ class ReadingView(QPlainTextEdit):
         self.describe: Callable[[int], str] = lambda _pos: ""
         self._outlined: list[Mark] = []
         self._related: list[Mark] = []
+        self.suggestions: list[Mark] = []  # dashed outlines (widgets/suggestion_painter.py)
+        self.current_suggestion: str | None = None
+        # keys taken before the view's own (Enter, Backspace, Tab for suggestions): (key, modifiers) -> handled
+        self.key_handler: Callable[[int, Qt.KeyboardModifier], bool] = lambda _key, _modifiers: False
         self._press_pos: QPoint | None = None
         self.zoom = 0
         self._apply_font()
@@ -82,7 +87,7 @@ class ReadingView(QPlainTextEdit):
     # -- content --------------------------------------------------------------------------------------
 
     def show_text(self, text: str, marks: list[Mark]) -> None:
-        self._outlined, self._related = [], []
+        self._outlined, self._related, self.suggestions = [], [], []
         self.setPlainText(text)
         self.marks.document = self.document()
         self.marks.set_marks(marks)
@@ -126,6 +131,10 @@ class ReadingView(QPlainTextEdit):
         self._outlined, self._related = current, related
         self.viewport().update()
 
+    def set_suggestions(self, marks: list[Mark], current: str | None) -> None:
+        self.suggestions, self.current_suggestion = marks, current
+        self.viewport().update()
+
     def select_range(self, start: int, end: int) -> None:
         cursor = self.textCursor()
         cursor.setPosition(start)
@@ -157,7 +166,7 @@ class ReadingView(QPlainTextEdit):
             self.set_zoom(self.zoom + 1)
         elif event.matches(QKeySequence.StandardKey.ZoomOut):
             self.set_zoom(self.zoom - 1)
-        else:
+        elif not self.key_handler(event.key(), event.modifiers()):
             super().keyPressEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
@@ -207,6 +216,12 @@ class ReadingView(QPlainTextEdit):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         self._paint_marks(event)
         super().paintEvent(event)
+        if self.suggestions:
+            painter = QPainter(self.viewport())
+            focus = self.palette().color(QPalette.ColorRole.Highlight)
+            marks, current, page = self.suggestions, self.current_suggestion, self.marks.page
+            paint_suggestions(painter, marks, current, page, focus, self._visible(), self.range_rects)
+            painter.end()
         if not (self._outlined or self._related):
             return
         painter = QPainter(self.viewport())
@@ -236,6 +251,11 @@ class ReadingView(QPlainTextEdit):
                 self.marks.paint_block(painter, block, geometry.top(), geometry.left())
             block = block.next()
         painter.end()
+
+    def _visible(self) -> tuple[int, int]:
+        """The Qt positions from the first visible block to the last character on screen."""
+        corner = self.viewport().rect().bottomRight()
+        return self.firstVisibleBlock().position(), self.cursorForPosition(corner).position() + 1
 
     def range_rects(self, start: int, end: int) -> list[QRectF]:
         """Viewport rectangles covering [start, end), one per visual line."""
@@ -271,6 +291,10 @@ class ReadingView(QPlainTextEdit):
         return cursor.position() - 1 if point.x() < rect.left() and cursor.position() > 0 else cursor.position()
 
     def event(self, event: QEvent) -> bool:
+        # Tab and Shift+Tab would move the focus before keyPressEvent sees them; a handler may take them first
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self.key_handler(event.key(), event.modifiers()):
+                return True
         if event.type() == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
             self.wheelEvent(event)  # over the margins beside the column, which are not the viewport
             return True
