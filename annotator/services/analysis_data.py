@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy.orm import Session
 
 from annotator.core.model import Document, Status
 from annotator.services.project import Project
@@ -151,7 +150,7 @@ class _Frame:
 
 
 def _read_spans(
-    session: Session, where: Where, frame: _Frame, doc_ids: list[int], only: str = ""
+    session: Any, where: Where, frame: _Frame, doc_ids: list[int], only: str = ""
 ) -> tuple[Spans, np.ndarray]:
     """The spans (those passing the SQL condition only, if given), and (document, annotator) index pairs of every
     annotation read (document-level ones too)."""
@@ -198,7 +197,7 @@ def _counted(spans: Spans, width: int) -> Counts:
     return Counts(rest // people, rest % people, label, sub, n.astype(np.float64))
 
 
-def _grouped(session: Session, where: Where, frame: _Frame) -> tuple[Counts, np.ndarray]:
+def _grouped(session: Any, where: Where, frame: _Frame) -> tuple[Counts, np.ndarray]:
     """Counts grouped in SQL, and the (document, annotator) index pairs that have any annotation."""
     rows = span_columns.counts(session, where)
     doc_of, known = frame.documents_of(rows.document)
