@@ -59,44 +59,52 @@ def refresh(
 # -- offering ---------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class Offer:
+    """What the window shows of a document's suggestions to one annotator."""
+
+    suggestions: list[Suggestion]  # open for them (see open_for); none while blind
+    blind: bool  # a blind rule applies and the document is not done: nothing is shown
+    comparison: BlindComparison | None = None  # a blind rule applies and the document is done
+
+
+def offer(project: Project, document: str, annotator: str) -> Offer:
+    """The document's suggestions for the annotator, blind state and comparison included, in one transaction
+    (the window asks on every document it opens)."""
+    with project.transaction() as session:
+        named = _named_blind(session, document, annotator)
+        if named and statuses.get(session, document, annotator) is not Status.DONE:
+            return Offer([], blind=True)
+        proposed = suggestions.of_document(session, document)
+        if not proposed and not named:
+            return Offer([], False)  # the common case when a document opens: two small queries
+        decided = {r.key for _, r in learning_records.of_document(session, document, annotator)}
+        made = _annotations_of(session, document, annotator)
+    have = {(document, offsets_of(a.fragments), a.label) for a in made}
+    open_ = [s for s in proposed if s.key not in decided and s.key not in have]
+    return Offer(open_, False, _compared(proposed, made) if named else None)
+
+
 def is_blind(project: Project, document: str, annotator: str) -> bool:
     """Whether the annotator must not see this document's suggestions yet: a blind rule names them or one of the
     document's collections, and they have not marked it done."""
-    with project.transaction() as session:
-        return (
-            _named_blind(session, document, annotator) and statuses.get(session, document, annotator) is not Status.DONE
-        )
+    return offer(project, document, annotator).blind
 
 
-def blind_applies(project: Project, document: str, annotator: str) -> bool:
-    """Whether a blind rule names the annotator or one of the document's collections, done or not (after done,
-    the window shows the blind comparison)."""
-    with project.transaction() as session:
-        return _named_blind(session, document, annotator)
+def open_for(project: Project, document: str, annotator: str) -> list[Suggestion]:
+    """The document's suggestions the annotator has not decided on and has not annotated already (same span and
+    label), in reading order; none while they annotate it blind."""
+    return offer(project, document, annotator).suggestions
 
 
 def _named_blind(session: Any, document: str, annotator: str) -> bool:
+    """Whether a blind rule names the annotator or one of the document's collections (done or not)."""
     rules = blinding.rules(session)
     if not rules:
         return False
     return ("annotator", annotator) in rules or any(
         ("collection", name) in rules for name in collections.of_document(session, document)
     )
-
-
-def open_for(project: Project, document: str, annotator: str) -> list[Suggestion]:
-    """The document's suggestions the annotator has not decided on and has not annotated already (same span and
-    label), in reading order; none while they annotate it blind."""
-    if is_blind(project, document, annotator):
-        return []
-    with project.transaction() as session:
-        offered = suggestions.of_document(session, document)
-        if not offered:
-            return []
-        decided = {r.key for _, r in learning_records.of_document(session, document, annotator)}
-        made = _annotations_of(session, document, annotator)
-    have = {(document, offsets_of(a.fragments), a.label) for a in made}
-    return [s for s in offered if s.key not in decided and s.key not in have]
 
 
 def all_of_document(project: Project, document: str) -> list[Suggestion]:
@@ -239,10 +247,12 @@ def compare_blind(project: Project, document: str, annotator: str) -> BlindCompa
     """Pair the annotator's span annotations with the document's suggestions: same label and overlapping, each
     used once, in reading order."""
     with project.transaction() as session:
-        proposed = suggestions.of_document(session, document)
-        made = [a for a in _annotations_of(session, document, annotator) if a.fragments]
+        return _compared(suggestions.of_document(session, document), _annotations_of(session, document, annotator))
+
+
+def _compared(proposed: list[Suggestion], made: list[Annotation]) -> BlindComparison:
     out, left = BlindComparison(), list(proposed)
-    for ann in made:
+    for ann in (a for a in made if a.fragments):
         match = next((s for s in left if s.label == ann.label and _overlap(s.fragments, ann.fragments)), None)
         if match is None:
             out.only_annotator.append(ann)

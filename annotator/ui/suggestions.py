@@ -57,11 +57,8 @@ class SuggestionReview(QObject):
         doc, me, project = self.session.document, self.session.annotator, self.session.project
         self.offered, self.blind, self.comparison = [], False, None
         if doc is not None:
-            self.blind = suggestion_review.is_blind(project, doc.uuid, me)
-            if not self.blind:
-                self.offered = suggestion_review.open_for(project, doc.uuid, me)
-                if suggestion_review.blind_applies(project, doc.uuid, me):
-                    self.comparison = suggestion_review.compare_blind(project, doc.uuid, me)
+            found = suggestion_review.offer(project, doc.uuid, me)
+            self.offered, self.blind, self.comparison = found.suggestions, found.blind, found.comparison
         self._filter(self.current if keep else None)
 
     def _filter(self, previous: Suggestion | None) -> None:
