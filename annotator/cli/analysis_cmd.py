@@ -80,7 +80,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         bootstrap=args.bootstrap,
         seed=args.seed,
     )
-    result = analysis.run(project, options)
+    # spans in context need every span; the rest needs span counts and the spans that carry attributes, sources or
+    # relations, read when first needed
+    result = analysis.run(project, options, analysis.prepare(project, options, spans=bool(args.kwic)))
     if args.kwic:
         rows = analysis_details.kwic(result, args.kwic, args.sort)
         writer = csv.DictWriter(sys.stdout, KWIC_COLUMNS, lineterminator="\n")

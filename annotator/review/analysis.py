@@ -94,17 +94,20 @@ def tabulate(
     coding_words: np.ndarray,
     span_coding: np.ndarray,
     span_keys: Sequence[np.ndarray],
+    span_weights: np.ndarray | None = None,
 ) -> Units:
     """Units from codings (a document as coded by one annotator) and their group memberships.
 
     member_group[i], member_coding[i]: coding member_coding[i] belongs to group member_group[i].
     span_coding: each span's coding; span_keys: arrays of key indices (-1: none), one per key a span counts in
-    (its label, and with sub-types its label/sub-type)."""
+    (its label, and with sub-types its label/sub-type). span_weights: how many spans each entry stands for (1 each
+    when None), so that spans already counted per coding and key can be passed as one entry per count."""
     n_keys, n_codings = len(keys), len(coding_document)
     per_coding = np.zeros(n_codings * n_keys, dtype=np.float64)
     for key in span_keys:
         kept = key >= 0
-        per_coding += np.bincount(span_coding[kept] * n_keys + key[kept], minlength=n_codings * n_keys)
+        weights = None if span_weights is None else span_weights[kept]
+        per_coding += np.bincount(span_coding[kept] * n_keys + key[kept], weights, minlength=n_codings * n_keys)
     per_coding = per_coding.reshape(n_codings, n_keys)
     n_docs = int(coding_document.max()) + 1 if n_codings else 1
     unit_key = member_group.astype(np.int64) * n_docs + coding_document[member_coding]

@@ -3,11 +3,13 @@ year, story, annotator or any metadata field), with bootstrap intervals, compari
 or paired within stories), attribute value distributions, who is quoted, and keyword-in-context rows.
 
 The statistics are pure functions in annotator/review/ (analysis, significance, evidence); this module chooses
-what to count, reads the project in ONE function (`load_data`, marked below), and shapes the results.
+what to count and shapes the results. The project is read in one place, services/analysis_data.py: span counts
+first, the spans themselves with them or when first needed.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,20 +18,17 @@ from typing import Any
 import numpy as np
 
 from annotator.core.errors import InputError
-from annotator.core.model import AnnotatorKind, Document, Status
+from annotator.core.model import AnnotatorKind, Document
 from annotator.core.scheme import Scope
 from annotator.review import analysis
 from annotator.review.bootstrap import DEFAULT_SEED
 from annotator.services import collections
+from annotator.services.analysis_data import CODED, AnalysisData, Spans, load_data
 from annotator.services.project import Project
-from annotator.store import annotators as stored_annotators
-from annotator.store import collections as stored_collections
-from annotator.store import documents, relations, scheme, selection, span_columns, statuses
-from annotator.store.annotations import Where
-from annotator.store.selection import Selection
+
+__all__ = ["CODED", "AnalysisData", "load_data"]  # read here by the window and the benchmarks
 
 GROUPINGS = ("outlet", "collection", "author", "month", "year", "story", "annotator")
-CODED = (Status.IN_PROGRESS, Status.DONE)
 STORY = "story"  # the metadata field that says which story a document covers
 
 
@@ -44,111 +43,6 @@ class AnalysisOptions:
     bootstrap: int = 1000
     seed: int = DEFAULT_SEED
     boilerplate: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # document uuid -> ranges left out
-
-
-# ======== reading the project: the one function to re-point after the storage redesign ========================
-
-
-@dataclass
-class AnalysisData:
-    """What the analysis reads from a project: documents, and the chosen layer's spans as columns."""
-
-    documents: list[Document]
-    collections: dict[str, list[int]]  # every collection -> indices of its selected documents
-    annotators: list[str]  # names the span and coding annotator indices refer to
-    coded: set[tuple[int, int]]  # (document, annotator) pairs: the annotator annotated it or set in progress/done
-    span_document: np.ndarray
-    span_annotator: np.ndarray
-    span_start: np.ndarray
-    span_end: np.ndarray
-    span_label: list[str]
-    span_subtype: list[str | None]
-    span_uuid: list[str]
-    span_attributes: list[dict[str, Any]]
-    span_fragments: dict[int, tuple[tuple[int, int], ...]]  # spans of several fragments: all of them
-    relations: list[tuple[str, str, str]]  # (type, from uuid, to uuid)
-
-
-def load_data(project: Project, annotators: list[str], collection: str | None) -> AnalysisData:
-    """The documents (of the collection, or all) and the chosen annotators' spans as columns: one read of the
-    annotation rows and one of their fragments (store/span_columns.py), no annotation objects."""
-    with project.transaction() as session:
-        chosen = Selection(collections=[collection] if collection else None, annotators=annotators)
-        doc_ids = selection.document_ids(session, chosen)
-        people = selection.annotator_ids(session, chosen) or []
-        docs = [
-            doc
-            for start in range(0, len(doc_ids), 500)
-            for _, doc in documents.batch(session, doc_ids[start : start + 500])
-        ]
-        where = Where(documents=doc_ids if collection else None, annotators=people)
-        columns = span_columns.read(session, where)
-        label_names = scheme.label_names(session)
-        person = stored_annotators.names(session)
-        states = {
-            k: v
-            for start in range(0, len(doc_ids), 500)
-            for k, v in statuses.of_documents(session, doc_ids[start : start + 500], people).items()
-        }
-        links = [
-            (r.type, r.source, r.target)
-            for start in range(0, len(doc_ids), 500)
-            for found in relations.of_documents(session, doc_ids[start : start + 500], where).values()
-            for r in found
-        ]
-        member_of = stored_collections.by_document(session)
-        members: dict[str, list[int]] = {name: [] for name in stored_collections.names(session)}
-    ids = np.asarray(doc_ids, dtype=np.int64)
-    who_index = {name: k for k, name in enumerate(annotators)}
-    person_index = np.full(max(person, default=0) + 1, -1, dtype=np.int64)
-    for row_id, name in person.items():
-        person_index[row_id] = who_index.get(name, -1)
-    doc_of = np.searchsorted(ids, columns.document)  # ids are sorted: the documents in the order added
-    known = (
-        (doc_of < len(ids)) & (ids[np.minimum(doc_of, len(ids) - 1)] == columns.document) if len(ids) else doc_of < 0
-    )
-    who = person_index[columns.annotator] if len(columns.annotator) else columns.annotator
-    by_anyone = known & (who >= 0)
-    pairs = np.unique(doc_of[by_anyone] * max(len(annotators), 1) + who[by_anyone])  # one per (document, annotator)
-    coded = set(
-        zip((pairs // max(len(annotators), 1)).tolist(), (pairs % max(len(annotators), 1)).tolist(), strict=True)
-    )
-    for d, row_id in enumerate(doc_ids):
-        coded.update(
-            (d, who_index[name])
-            for name, state in states.get(row_id, {}).items()
-            if state in CODED and name in who_index
-        )
-    spans = np.flatnonzero(known & (columns.start >= 0) & (who >= 0))  # document-level labels: coded, not counted
-    position = {int(k): n for n, k in enumerate(spans.tolist())} if columns.fragments else {}
-    at = {k: position[k] for k in columns.fragments if k in position}
-    for d, row_id in enumerate(doc_ids):
-        for name in member_of.get(row_id, ()):
-            members.setdefault(name, []).append(d)
-    picked = spans.tolist()
-    names = np.empty(max(label_names, default=0) + 2, dtype=object)  # label row id -> name; the last: None
-    for row_id, name in label_names.items():
-        names[row_id] = name
-    subtype_ids = np.where(columns.subtype[spans] >= 0, columns.subtype[spans], len(names) - 1)
-    return AnalysisData(
-        docs,
-        members,
-        list(annotators),
-        coded,
-        doc_of[spans],
-        who[spans],
-        columns.start[spans],
-        columns.end[spans],
-        names[columns.label[spans]].tolist(),
-        names[subtype_ids].tolist(),
-        [columns.uuid[k] for k in picked] if len(picked) != len(columns.uuid) else columns.uuid,
-        [columns.attributes[k] for k in picked] if len(picked) != len(columns.uuid) else columns.attributes,
-        {at[k]: columns.fragments[k] for k in at},
-        links,
-    )
-
-
-# ==============================================================================================================
 
 
 def chosen_annotators(project: Project, options: AnalysisOptions) -> list[str]:
@@ -179,7 +73,8 @@ def label_keys(project: Project, data: AnalysisData, labels: list[str] | None, s
     """The keys counted: each label, and with sub-types each label/sub-type (the scheme's and those used)."""
     scheme = project.scheme
     span_labels = [lab.name for lab in scheme.top_labels(Scope.SPAN)]
-    used = set(data.span_label)
+    pairs = data.used_pairs()
+    used = {lab for lab, _ in pairs}
     if labels is None:
         labels = span_labels + sorted(used - set(span_labels) - {lab.name for lab in scheme.top_labels()})
     for name in labels:
@@ -188,7 +83,6 @@ def label_keys(project: Project, data: AnalysisData, labels: list[str] | None, s
             why = " is a document-level label (rates count spans)" if name in doc_level else ""
             raise InputError(f"'{name}'{why or ' is not a label'}; the span labels are {', '.join(span_labels)}")
     keys = []
-    pairs = set(zip(data.span_label, data.span_subtype, strict=True)) if subtypes else set()  # one pass for all
     for name in labels:
         keys.append(name)
         if subtypes:
@@ -259,12 +153,52 @@ class Tabulated:
     uncoded: int  # selected documents that no chosen annotator coded
     member_group: np.ndarray  # group memberships of codings, as analysis.tabulate takes them
     member_coding: np.ndarray
-    span_coding: np.ndarray  # each span's coding (document, annotator)
-    span_counted: np.ndarray  # False for spans left out as boilerplate
+    data: AnalysisData = field(repr=False)
+    boilerplate: dict[str, list] = field(repr=False)
+
+    @functools.cached_property
+    def span_coding(self) -> np.ndarray:
+        """Each span's coding (document, annotator); reads the spans if they are not read yet."""
+        return self._codings(self.data.spans)
+
+    @functools.cached_property
+    def span_counted(self) -> np.ndarray:
+        """False for spans left out as boilerplate."""
+        return self._counted(self.data.spans)
+
+    def codings(self, spans: Spans) -> np.ndarray:
+        """span_coding for these spans (all of them, kept once worked out, or some)."""
+        return self.span_coding if self.data.has_all(spans) else self._codings(spans)
+
+    def counted(self, spans: Spans) -> np.ndarray:
+        """span_counted for these spans (all of them, kept once worked out, or some)."""
+        return self.span_counted if self.data.has_all(spans) else self._counted(spans)
+
+    def _codings(self, spans: Spans) -> np.ndarray:
+        width = max(len(self.data.annotators), 1)
+        return _codings_of(width, self.coding_document, self.coding_annotator, spans.document, spans.annotator)
+
+    def _counted(self, spans: Spans) -> np.ndarray:
+        counted = np.ones(len(spans.document), dtype=bool)
+        counted[_boilerplate_spans(self.data, self.boilerplate, spans)] = False
+        return counted
+
+    def entries(self, keys: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+        """The span counts as analysis.tabulate takes them for these keys: (coding, key arrays, weights)."""
+        return _entries(self.data, self.boilerplate, self.coding_document, self.coding_annotator, keys)
+
+
+def _codings_of(
+    width: int, coding_document: np.ndarray, coding_annotator: np.ndarray, document: np.ndarray, annotator: np.ndarray
+) -> np.ndarray:
+    """The coding (index into the sorted (document, annotator) pairs) of each (document, annotator)."""
+    keys = coding_document * width + coding_annotator  # sorted, as the pairs are
+    return np.searchsorted(keys, document * width + annotator).astype(np.int64)
 
 
 def tabulate(data: AnalysisData, by: str, keys: Sequence[str], boilerplate: dict[str, list]) -> Tabulated:
-    """Units (document x group) with their words and spans of each key."""
+    """Units (document x group) with their words and spans of each key, from the span counts (the spans
+    themselves are read only where boilerplate must be taken out of them)."""
     words = np.array([analysis.count_words(d.text, boilerplate.get(d.uuid, ())) for d in data.documents], float)
     pairs = np.array(sorted(data.coded), dtype=np.int64).reshape(-1, 2)
     coding_document, coding_annotator = pairs[:, 0], pairs[:, 1]
@@ -282,26 +216,9 @@ def tabulate(data: AnalysisData, by: str, keys: Sequence[str], boilerplate: dict
             [(where[g], c) for c, d in enumerate(coding_document.tolist()) for g in doc_groups[d]], dtype=np.int64
         ).reshape(-1, 2)
         member_group, member_coding = links[:, 0], links[:, 1]
-    width = max(len(data.annotators), 1)
-    coding_keys = pairs[:, 0] * width + pairs[:, 1]  # sorted, as pairs are
-    span_coding = np.searchsorted(coding_keys, data.span_document * width + data.span_annotator).astype(np.int64)
-    key_index = {k: i for i, k in enumerate(keys)}
-    kinds, kind_of = np.unique(np.array(data.span_label, dtype=object), return_inverse=True)
-    label_key = np.array([key_index.get(lab, -1) for lab in kinds.tolist()], dtype=np.int64)[kind_of]
-    full = [f"{lab}/{s}" if s else "" for lab, s in zip(data.span_label, data.span_subtype, strict=True)]
-    subkinds, subkind_of = np.unique(np.array(full, dtype=object), return_inverse=True)
-    sub_key = np.array([key_index.get(k, -1) if k else -1 for k in subkinds.tolist()], dtype=np.int64)[subkind_of]
-    dropped = _in_boilerplate(data, boilerplate)
-    label_key[dropped], sub_key[dropped] = -1, -1
+    coding, key_arrays, weight = _entries(data, boilerplate, coding_document, coding_annotator, keys)
     units = analysis.tabulate(
-        names,
-        keys,
-        member_group,
-        member_coding,
-        coding_document,
-        words[coding_document],
-        span_coding,
-        [label_key, sub_key],
+        names, keys, member_group, member_coding, coding_document, words[coding_document], coding, key_arrays, weight
     )
     uncoded = len(data.documents) - len(set(coding_document.tolist()))
     return Tabulated(
@@ -313,19 +230,62 @@ def tabulate(data: AnalysisData, by: str, keys: Sequence[str], boilerplate: dict
         uncoded,
         member_group,
         member_coding,
-        span_coding,
-        ~dropped,
+        data,
+        boilerplate,
     )
 
 
-def _in_boilerplate(data: AnalysisData, boilerplate: dict[str, list]) -> np.ndarray:
-    dropped = np.zeros(len(data.span_document), dtype=bool)
-    for d, doc in enumerate(data.documents):
-        ranges = boilerplate.get(doc.uuid)
-        if ranges:
-            rows = np.flatnonzero(data.span_document == d)
-            dropped[rows] = analysis.in_ranges(data.span_start[rows], data.span_end[rows], ranges)
-    return dropped
+def _entries(
+    data: AnalysisData,
+    boilerplate: dict[str, list],
+    coding_document: np.ndarray,
+    coding_annotator: np.ndarray,
+    keys: Sequence[str],
+) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    """(coding, [label key, label/sub-type key], weight) per entry of the span counts: what analysis.tabulate
+    counts. Spans inside boilerplate are entries once more with weight -1, so they count not at all."""
+    counts = data.counts
+    coding_of = functools.partial(_codings_of, max(len(data.annotators), 1), coding_document, coding_annotator)
+    coding = coding_of(counts.document, counts.annotator)
+    label_key, sub_key = _span_keys(data.label_table, keys, counts.label_code, counts.subtype_code)
+    weight = counts.n
+    dropped = _boilerplate_spans(data, boilerplate)
+    if len(dropped):
+        spans = data.spans
+        out_label, out_sub = _span_keys(data.label_table, keys, spans.label_code[dropped], spans.subtype_code[dropped])
+        coding = np.concatenate([coding, coding_of(spans.document[dropped], spans.annotator[dropped])])
+        label_key, sub_key = np.concatenate([label_key, out_label]), np.concatenate([sub_key, out_sub])
+        weight = np.concatenate([weight, np.full(len(dropped), -1.0)])
+    return coding, [label_key, sub_key], weight
+
+
+def _span_keys(
+    table: list[str | None], keys: Sequence[str], label_code: np.ndarray, subtype_code: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Key indices as a label and as label/sub-type (-1: not counted) of label codes, through the integer codes."""
+    key_index = {k: i for i, k in enumerate(keys)}
+    width = len(table)
+    by_label = np.array([key_index.get(n, -1) if n is not None else -1 for n in table], dtype=np.int64)
+    pairs, pair_of = np.unique(label_code * width + subtype_code, return_inverse=True)
+    named = [(table[p // width], table[p % width]) for p in pairs.tolist()]
+    by_pair = np.array([key_index.get(f"{lab}/{sub}", -1) if sub else -1 for lab, sub in named], dtype=np.int64)
+    return by_label[label_code], by_pair[pair_of].reshape(-1)
+
+
+def _boilerplate_spans(data: AnalysisData, boilerplate: dict[str, list], spans: Spans | None = None) -> np.ndarray:
+    """Indices of the spans (data.spans unless given) lying wholly inside their document's boilerplate; data.spans
+    are read only if some document has boilerplate."""
+    marked = [(d, ranges) for d, doc in enumerate(data.documents) if (ranges := boilerplate.get(doc.uuid))]
+    if not marked:
+        return np.zeros(0, dtype=np.int64)
+    spans = spans if spans is not None else data.spans
+    order = np.argsort(spans.document, kind="stable")  # each document's spans in one slice
+    bounds = np.searchsorted(spans.document[order], [d for d, _ in marked] + [d + 1 for d, _ in marked])
+    found = []
+    for (_, ranges), lo, hi in zip(marked, bounds[: len(marked)], bounds[len(marked) :], strict=True):
+        rows = order[lo:hi]
+        found.append(rows[analysis.in_ranges(spans.start[rows], spans.end[rows], ranges)])
+    return np.sort(np.concatenate(found)).astype(np.int64)
 
 
 @dataclass
@@ -354,13 +314,14 @@ class Analysis:
             raise InputError(f"no {self.options.by} '{name}' among the groups; they are: {shown or 'none'}")
 
 
-def prepare(project: Project, options: AnalysisOptions) -> tuple[list[str], AnalysisData]:
-    """The chosen layer's data, with the options checked first (so bad input never waits for a load)."""
+def prepare(project: Project, options: AnalysisOptions, spans: bool = True) -> tuple[list[str], AnalysisData]:
+    """The chosen layer's data, with the options checked first (so bad input never waits for a load); with
+    spans=False the spans are read when first needed (rates and intervals need only their counts)."""
     if options.bootstrap < 0:
         raise InputError("--bootstrap takes a number of resamples, 0 or more")
     names = chosen_annotators(project, options)
     check_collection(project, options.collection)
-    return names, load_data(project, names, options.collection)
+    return names, load_data(project, names, options.collection, spans)
 
 
 def run(project: Project, options: AnalysisOptions, loaded: tuple[list[str], AnalysisData] | None = None) -> Analysis:

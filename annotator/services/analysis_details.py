@@ -1,5 +1,6 @@
 """Beyond the rates: comparing two groups, attribute value distributions, who is quoted, and keyword in
-context, all from an `analysis.Analysis` already computed (so nothing is read from the project again)."""
+context, all from an `analysis.Analysis` already computed. The spans themselves are read on first use if the
+analysis read only their counts; attribute values and who is quoted read only the spans that can tell them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from annotator.core.scheme import AttributeKind, Scheme
 from annotator.review import analysis as stats
 from annotator.review import analysis_report, evidence, significance
 from annotator.services.analysis import STORY, Analysis, _field, to_json
+from annotator.services.analysis_data import SOURCE, Spans
 
 MAX_TEXT_VALUES = 12  # a text attribute with at most this many distinct values is read as a category
 
@@ -91,10 +93,10 @@ def comparison_json(c: significance.Comparison) -> dict[str, Any]:
 
 def _attribute_values(scheme: Scheme, result: Analysis) -> dict[tuple[str, str], list[str]]:
     """(label, attribute) -> its values: the scheme's choices, yes/no, or the few values a text attribute takes."""
-    data = result.data
+    spans = result.data.notable
     labels = [k for k in result.keys if "/" not in k or k.split("/")[0] not in result.keys]
     seen: dict[tuple[str, str], set[str]] = {}
-    for label, attrs in zip(data.span_label, data.span_attributes, strict=True):
+    for label, attrs in zip(spans.label, spans.attributes, strict=True):
         if attrs and label in labels:
             for name, value in attrs.items():
                 if value is not None and value != "":
@@ -124,10 +126,11 @@ def attribute_distributions(scheme: Scheme, result: Analysis) -> dict[str, Any]:
     if not keys:
         return {}
     where = {k: i for i, k in enumerate(keys)}
-    data, table = result.data, result.table
+    table, spans = result.table, result.data.notable  # every span with attributes, and maybe others
+    counted = table.counted(spans)
     span_rows, key_rows = [], []
-    for s, (label, attrs) in enumerate(zip(data.span_label, data.span_attributes, strict=True)):
-        if attrs and table.span_counted[s]:
+    for s, (label, attrs) in enumerate(zip(spans.label, spans.attributes, strict=True)):
+        if attrs and counted[s]:
             for name, value in attrs.items():
                 k = where.get((label, name, _value(value))) if value is not None else None
                 if k is not None:
@@ -141,7 +144,7 @@ def attribute_distributions(scheme: Scheme, result: Analysis) -> dict[str, Any]:
         table.member_coding,
         table.coding_document,
         table.words[table.coding_document],
-        table.span_coding[rows],
+        table.codings(spans)[rows],
         [np.array(key_rows, dtype=np.int64)],
     )
     families = [[where[(label, name, v)] for v in vs] for (label, name), vs in values.items()]
@@ -160,19 +163,21 @@ def attribute_distributions(scheme: Scheme, result: Analysis) -> dict[str, Any]:
 # -- sources and evidence ---------------------------------------------------------------------------------------
 
 
-def _spans(result: Analysis, rows: np.ndarray) -> list[evidence.EvidenceSpan]:
-    data = result.data
+def _spans(result: Analysis, rows: np.ndarray, spans: Spans | None = None) -> list[evidence.EvidenceSpan]:
+    """Evidence for the rows of spans (all of the data's spans unless given)."""
+    found = spans if spans is not None else result.data.spans
+    people = result.data.annotators
     return [
         evidence.EvidenceSpan(
-            data.span_uuid[s],
-            int(data.span_document[s]),
-            int(data.span_start[s]),
-            int(data.span_end[s]),
-            data.span_label[s],
-            data.span_subtype[s],
-            data.annotators[int(data.span_annotator[s])],
-            data.span_attributes[s],
-            data.span_fragments.get(s, ()),
+            found.uuid[s],
+            int(found.document[s]),
+            int(found.start[s]),
+            int(found.end[s]),
+            found.label[s],
+            found.subtype[s],
+            people[int(found.annotator[s])],
+            found.attributes[s],
+            found.fragments.get(s, ()),
         )
         for s in rows.tolist()
     ]
@@ -180,17 +185,17 @@ def _spans(result: Analysis, rows: np.ndarray) -> list[evidence.EvidenceSpan]:
 
 def sources(result: Analysis) -> dict[str, list[dict[str, Any]]]:
     """Who is quoted in each group, with the cue verbs used (see review/evidence.py)."""
-    data = result.data
-    linked = {uuid for _, a, b in data.relations for uuid in (a, b)}
-    counted = result.table.span_counted
+    notable = result.data.notable  # every source, speaker and relation end, and maybe others
+    linked = {uuid for _, a, b in notable.relations for uuid in (a, b)}
+    counted = result.table.counted(notable)
     keep = sorted(
-        {s for s, sub in enumerate(data.span_subtype) if sub == "source"}
-        | {s for s, attrs in enumerate(data.span_attributes) if attrs and "speaker" in attrs}
-        | ({s for s, uuid in enumerate(data.span_uuid) if uuid in linked} if linked else set())
+        {s for s, sub in enumerate(notable.subtype) if sub == SOURCE}
+        | {s for s, attrs in enumerate(notable.attributes) if attrs and "speaker" in attrs}
+        | ({s for s, uuid in enumerate(notable.uuid) if uuid in linked} if linked else set())
     )
     keep = [s for s in keep if counted[s]]
-    spans = _spans(result, np.array(keep, dtype=np.int64))
-    found = evidence.quotes(spans, data.relations, [d.text for d in data.documents])
+    spans = _spans(result, np.array(keep, dtype=np.int64), notable)
+    found = evidence.quotes(spans, notable.relations, [d.text for d in result.data.documents])
     return evidence.count_quotes(found, _groups_by_document(result))
 
 
@@ -254,15 +259,7 @@ def timeline(result: Analysis, key: str, top: int = 5) -> dict[str, dict[str, An
             names.append(name)
         member_group.append(where[name])
         member_coding.append(c)
-    label_key = np.full(len(table.span_coding), -1, dtype=np.int64)
-    label, _, sub = key.partition("/")
-    data = result.data
-    match = [
-        s
-        for s, (lab, st) in enumerate(zip(data.span_label, data.span_subtype, strict=True))
-        if lab == label and (not sub or st == sub) and table.span_counted[s]
-    ]
-    label_key[match] = 0
+    coding, key_arrays, weight = table.entries([key])  # from the span counts: the spans need not be read
     monthly = stats.tabulate(
         [f"{g}\x1f{m}" for g, m in names],
         [key],
@@ -270,8 +267,9 @@ def timeline(result: Analysis, key: str, top: int = 5) -> dict[str, dict[str, An
         np.array(member_coding, dtype=np.int64),
         table.coding_document,
         table.words[table.coding_document],
-        table.span_coding,
-        [label_key],
+        coding,
+        key_arrays,
+        weight,
     )
     found = stats.group_statistics(monthly, result.options.bootstrap, result.options.seed)
     out: dict[str, dict[str, Any]] = {}

@@ -3,7 +3,9 @@ as pictures (bars with whiskers, a timeline by month, a heat map), the articles 
 their highlights, and the spans of a label in context (a click asks the main window to open the document there).
 
 Nothing is computed here: the window calls services.analysis / analysis_details and shows what comes back. The
-project is read once per layer (annotators) and collection; changing the grouping, labels or plot reuses it.
+reading and computing run on a background thread (ui/analysis_jobs.py), so the window is there at once and never
+stalls; the project is read once per layer (annotators) and collection, and changing the grouping, labels or
+plot reuses it. The spans themselves are read only when an evidence tab is first shown.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -32,10 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import AnnotatorError
 from annotator.review import analysis_figures as pictures
 from annotator.services import analysis, analysis_details, collections
 from annotator.services.project import Project
+from annotator.ui.analysis_jobs import AnalysisRunner
 from annotator.ui.analysis_story import StoryPane
 from annotator.ui.review_widgets import CheckList
 
@@ -60,13 +63,14 @@ class AnalysisWindow(QMainWindow):
     """Opened with the project and the current annotator (whose layer is the first choice offered)."""
 
     document_at_span_requested = Signal(str, int, int)  # document uuid, start, end (code points)
-    computed = Signal()
+    computed = Signal()  # a result is shown (or its error)
+    evidence_shown = Signal()  # the spans in context or the same-story tab is filled
 
     def __init__(self, project: Project, annotator: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.project, self.annotator = project, annotator
         self.result: analysis.Analysis | None = None
-        self._loaded: dict[tuple[str, str], Any] = {}
+        self.runner = AnalysisRunner(project, self)
         self.setWindowTitle("Analysis")
         self.resize(1280, 800)
 
@@ -87,6 +91,8 @@ class AnalysisWindow(QMainWindow):
         self.message = QLabel(wordWrap=True)
         self.message.setStyleSheet("color: #b71c1c")
         self.summary = QLabel(wordWrap=True)
+        self.busy = QProgressBar(minimum=0, maximum=0, textVisible=False)  # no steps to count: a busy bar
+        self.busy_note = QLabel(wordWrap=True)
 
         form = QFormLayout()
         form.addRow("Annotations of", self.layer_combo)
@@ -96,6 +102,8 @@ class AnalysisWindow(QMainWindow):
         form.addRow("", self.subtypes_box)
         form.addRow("Resamples", self.bootstrap_spin)
         form.addRow("Groups drawn", self.top_spin)
+        form.addRow(self.busy)
+        form.addRow(self.busy_note)
         form.addRow(self.message)
         form.addRow(self.summary)
         controls = QWidget()
@@ -148,40 +156,27 @@ class AnalysisWindow(QMainWindow):
 
         for combo in (self.layer_combo, self.collection_combo, self.by_combo):
             combo.currentIndexChanged.connect(lambda _i: self.compute())
-        self.label_list.changed.connect(lambda _names: self.compute())
+        self.label_list.changed.connect(self._on_label_list_changed)
         self.subtypes_box.toggled.connect(lambda _on: self.compute())
         self.bootstrap_spin.editingFinished.connect(self.compute)
         self.top_spin.valueChanged.connect(lambda _v: self.draw_plot())
         self.plot_combo.currentIndexChanged.connect(lambda _i: self.draw_plot())
         self.plot_label.currentIndexChanged.connect(lambda _i: self.draw_plot())
         self.kwic_label.currentIndexChanged.connect(lambda _i: self.show_kwic())
-        self.tabs.currentChanged.connect(lambda _i: self.show_kwic())
+        self.tabs.currentChanged.connect(lambda _i: self.show_tab())
         self.kwic_table.cellClicked.connect(self._on_kwic_table_clicked)
         self.png_button.clicked.connect(lambda: self._on_save_clicked("png"))
         self.svg_button.clicked.connect(lambda: self._on_save_clicked("svg"))
         self.table.verticalHeader().hide()
-        self._check_used_labels()
-        self.compute()
+        self.runner.computed.connect(self._on_runner_computed)
+        self.runner.failed.connect(self._on_runner_failed)
+        self.runner.spans_read.connect(self.show_tab)
+        self._choosing_labels = False
+        self.compute(narrow=True)  # start with the labels this layer uses: unused ones only add empty columns
 
-    def _check_used_labels(self) -> None:
-        """Start with the labels this layer uses (a scheme's unused labels would only add empty columns): read from
-        the loaded data before the first computation, so that it is computed once."""
-        try:
-            _, data = self._data(self.options())
-        except AnnotatorError:
-            return  # compute() says why
-        used = set(data.span_label)
-        chosen = [name for name in self.label_list.checked() if name in used]
-        if chosen and len(chosen) < len(self.label_list.checked()):
-            self.label_list.blockSignals(True)
-            self.label_list.set_checked(chosen)
-            self.label_list.blockSignals(False)
-
-    def _data(self, options: analysis.AnalysisOptions) -> tuple[list[str], analysis.AnalysisData]:
-        key = (self.layer_combo.currentText(), self.collection_combo.currentText())
-        if key not in self._loaded:
-            self._loaded[key] = analysis.prepare(self.project, options)
-        return self._loaded[key]
+    def _on_label_list_changed(self, _names: list[str]) -> None:
+        if not self._choosing_labels:
+            self.compute()
 
     # -- computing ------------------------------------------------------------------------------------------
 
@@ -198,20 +193,36 @@ class AnalysisWindow(QMainWindow):
             bootstrap=self.bootstrap_spin.value(),
         )
 
-    def compute(self) -> None:
-        options = self.options()
+    def compute(self, narrow: bool = False) -> None:
+        """Ask for the figures of the current choices; they are shown when they come (computed)."""
+        key = (self.layer_combo.currentText(), self.collection_combo.currentText())
+        self._show_busy("Reading the project…" if self.result is None else "Computing…")
+        self.runner.request(key, self.options(), narrow)
+
+    def _show_busy(self, note: str) -> None:
+        """The busy bar and what it waits for; hidden with an empty note."""
+        self.busy.setVisible(bool(note))
+        self.busy_note.setVisible(bool(note))
+        self.busy_note.setText(note)
+
+    def _on_runner_failed(self, message: str) -> None:
+        self._show_busy("")
+        self.message.setText(message)
+        self.computed.emit()
+
+    def _on_runner_computed(self, result: analysis.Analysis, narrowed: list[str] | None) -> None:
+        self._show_busy("")
         self.message.clear()
-        try:
-            self.result = analysis.run(self.project, options, self._data(options))
-        except AnnotatorError as exc:
-            self.message.setText(str(exc))
-            return
+        if narrowed:
+            self._choosing_labels = True  # set_checked says it changed: these figures are for that choice already
+            self.label_list.set_checked(narrowed)
+            self._choosing_labels = False
+        self.result = result
         self.json = analysis.to_json(self.result)
         self._fill_choices()
         self.show_table()
         self.draw_plot()
-        self.show_kwic()
-        self.story_pane.show_result(self.result)
+        self.show_tab()
         documents = sum(s.documents for s in self.result.stats)
         self.summary.setText(
             f"{len(self.result.groups)} groups, {documents} documents in groups. " + " ".join(self.result.notes)
@@ -272,9 +283,31 @@ class AnalysisWindow(QMainWindow):
             pictures.heatmap_figure(self.json, self.result.keys, top, figure=self.figure)
         self.canvas.draw()
 
+    def show_tab(self) -> None:
+        """The evidence tabs are filled when shown: they need the spans themselves, read on first use."""
+        if self.result is None:
+            return
+        if self.tabs.currentIndex() == 1:
+            self.show_kwic()
+        elif self.tabs.currentIndex() == 2 and self.story_pane.result is not self.result and self._spans_ready():
+            self._show_busy("")
+            self.story_pane.show_result(self.result)
+            self.evidence_shown.emit()
+
+    def _spans_ready(self) -> bool:
+        """True when the result's spans are read; else they are being read (show_tab follows) and the tab says so."""
+        assert self.result is not None
+        if self.runner.read_spans(self.result.data):
+            return True
+        self._show_busy("Reading the spans for this tab…")
+        return False
+
     def show_kwic(self) -> None:
         if self.result is None or not self.kwic_label.currentText() or self.tabs.currentIndex() != 1:
             return  # built when its tab is shown: listing a label's spans can take a while on a large project
+        if not self._spans_ready():
+            return
+        self._show_busy("")
         rows = analysis_details.kwic(self.result, self.kwic_label.currentText())[:MAX_KWIC_ROWS]
         columns = ("outlet", "published", "title", "left", "text", "right")
         table = self.kwic_table
@@ -292,8 +325,13 @@ class AnalysisWindow(QMainWindow):
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
         table.setSortingEnabled(True)
+        self.evidence_shown.emit()
 
     # -- handlers -------------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        self.runner.wait()  # a computation's thread must not outlive the window
+        super().closeEvent(event)
 
     def _on_kwic_table_clicked(self, row: int, _column: int) -> None:
         item = self.kwic_table.item(row, 0)

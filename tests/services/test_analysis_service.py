@@ -11,9 +11,11 @@ import pytest
 from scipy import stats as scipy_stats
 
 from annotator.core.errors import InputError
+from annotator.core.model import Annotation, Document, Fragment
 from annotator.formats import basil
 from annotator.formats.registry import ReadOptions
-from annotator.services import analysis, analysis_details, collections, importing
+from annotator.services import analysis, analysis_details, collections, documents, importing
+from annotator.services.annotating import Annotating
 from tests.conftest import shared_data
 
 
@@ -151,3 +153,56 @@ def test_month_and_year_groups_and_uncoded_documents(basil_project) -> None:
     series = analysis_details.timeline(result, "bias")
     assert set(series) == {"all documents"} and len(series["all documents"]) == len(months.groups)
     assert np.isclose(sum(v["documents"] for v in series["all documents"].values()), 15)
+
+
+@pytest.mark.parametrize("by", ["outlet", "annotator", "collection"])
+def test_counts_first_gives_what_the_spans_give(sample_project, by) -> None:
+    """Reading span counts (the window) and reading the spans (the command line) agree on every figure, with
+    boilerplate taken out, attribute values and who is quoted (read from the spans that can tell them)."""
+    project = sample_project
+    first = analysis.run(project, analysis.AnalysisOptions(bootstrap=0))
+    doc = first.data.documents[1]
+    inside = [
+        (int(s), int(e))
+        for s, e, d in zip(first.data.span_start, first.data.span_end, first.data.span_document, strict=True)
+        if d == 1
+    ]
+    assert first.data.spans_read and inside
+    collections.add_documents(project, "some", [d.uuid for d in first.data.documents[::2]], "alice")
+    boiler = {doc.uuid: [(0, inside[0][1])]}
+    for left_out in ({}, boiler):  # spans inside boilerplate need the spans read: counts alone cannot tell
+        found = []
+        for spans in (True, False):
+            options = analysis.AnalysisOptions(by=by, subtypes=True, bootstrap=50, boilerplate=left_out)
+            result = analysis.run(project, options, analysis.prepare(project, options, spans=spans))
+            data = analysis.to_json(result)
+            data["attributes"] = analysis_details.attribute_distributions(project.scheme, result)
+            data["sources"] = analysis_details.sources(result)
+            data["timeline"] = analysis_details.timeline(result, "claim")
+            assert result.data.spans_read is (spans or bool(left_out))  # counts and the notable spans were enough
+            assert data["attributes"] and data["sources"] and data["timeline"]
+            data["kwic"] = analysis_details.kwic(result, "claim")
+            found.append(data)
+        assert found[0] == found[1]
+
+
+def test_spans_of_several_fragments_and_document_labels(project) -> None:
+    """A span in pieces is one span from its first start to its last end, its pieces in order whatever order they
+    were stored in; a document-level label makes the document coded but is no span."""
+    doc = Document("Alpha beta gamma delta epsilon zeta eta theta.", title="A", outlet="Ledger")
+    documents.add_document(project, doc, "alice")
+    service = Annotating(project, "alice")
+    service.create(Annotation(doc.uuid, "alice", "claim", (Fragment(17, 22), Fragment(0, 5), Fragment(6, 10))))
+    service.create(Annotation(doc.uuid, "alice", "opinion", (Fragment(23, 30),)))
+    document_labels = [lab.name for lab in project.scheme.top_labels() if lab.scope.value == "document"]
+    if document_labels:
+        service.create(Annotation(doc.uuid, "alice", document_labels[0], ()))
+    for spans in (True, False):
+        options = analysis.AnalysisOptions(labels=["claim", "opinion"], bootstrap=0)
+        result = analysis.run(project, options, analysis.prepare(project, options, spans=spans))
+        assert [int(n) for n in result.stats[0].spans] == [1, 1] and result.stats[0].documents == 1
+        data = result.data
+        pieces = data.span_label.index("claim")
+        assert (int(data.span_start[pieces]), int(data.span_end[pieces])) == (0, 22)
+        assert data.span_fragments[pieces] == ((0, 5), (6, 10), (17, 22))
+        assert sorted(data.span_label) == ["claim", "opinion"]

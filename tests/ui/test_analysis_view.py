@@ -1,4 +1,5 @@
-"""The analysis window driven through its real widgets, on BASIL and on a project with many outlets."""
+"""The analysis window driven through its real widgets, on BASIL and on a project with many outlets. The window
+computes on a background thread: tests wait for `computed` (figures) and `evidence_shown` (the evidence tabs)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,13 @@ def basil_window(qtbot, project):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    _settle(qtbot, window)
     return window
+
+
+def _settle(qtbot, window) -> None:
+    """Until the window's figures for its current choices are shown."""
+    qtbot.waitUntil(lambda: window.result is not None and not window.runner.busy, timeout=30_000)
 
 
 def _column(table, row: int, column: int) -> str:
@@ -47,9 +54,11 @@ def test_table_and_bars_show_the_outlets_with_intervals(basil_window) -> None:
 
 def test_grouping_plots_and_export(basil_window, qtbot, tmp_path) -> None:
     window = basil_window
-    window.by_combo.setCurrentText("story")
+    with qtbot.waitSignal(window.computed):
+        window.by_combo.setCurrentText("story")
     assert window.table.rowCount() == 5 and window.table.horizontalHeaderItem(0).text() == "story"
-    window.by_combo.setCurrentText("outlet")
+    with qtbot.waitSignal(window.computed):
+        window.by_combo.setCurrentText("outlet")
     window.plot_combo.setCurrentText("heat map")
     assert window.figure.axes[0].images  # the heat map's image
     window.plot_combo.setCurrentText("timeline")
@@ -59,14 +68,16 @@ def test_grouping_plots_and_export(basil_window, qtbot, tmp_path) -> None:
     window.save_plot(png)
     window.save_plot(svg)
     assert png.read_bytes().startswith(b"\x89PNG") and b"<svg" in svg.read_bytes()[:500]
-    window.subtypes_box.setChecked(True)
+    with qtbot.waitSignal(window.computed):
+        window.subtypes_box.setChecked(True)
     headers = [window.table.horizontalHeaderItem(c).text() for c in range(window.table.columnCount())]
     assert any(h.startswith("bias/lexical") for h in headers)
 
 
 def test_clicking_a_span_in_context_asks_to_open_the_document_there(basil_window, qtbot) -> None:
     window = basil_window
-    window.tabs.setCurrentIndex(1)
+    with qtbot.waitSignal(window.evidence_shown):
+        window.tabs.setCurrentIndex(1)  # its spans are read now
     table = window.kwic_table
     assert table.rowCount() == sum(int(s.spans[0]) for s in window.result.stats)
     rect = table.visualItemRect(table.item(2, 4))
@@ -77,9 +88,10 @@ def test_clicking_a_span_in_context_asks_to_open_the_document_there(basil_window
     assert " ".join(text[start:end].split()) == table.item(2, 4).text()
 
 
-def test_same_story_view_shows_the_three_outlets_side_by_side(basil_window) -> None:
+def test_same_story_view_shows_the_three_outlets_side_by_side(basil_window, qtbot) -> None:
     pane = basil_window.story_pane
-    basil_window.tabs.setCurrentIndex(2)
+    with qtbot.waitSignal(basil_window.evidence_shown):
+        basil_window.tabs.setCurrentIndex(2)
     assert pane.story_combo.count() == 5
     assert len(pane.panes) == 3
     pane.story_combo.setCurrentIndex(3)
@@ -103,13 +115,16 @@ def test_hundreds_of_groups_stay_legible_and_bad_choices_are_shown(qtbot, projec
             service.create(Annotation(doc.uuid, "alice", "claim", (Fragment(0, 7),)))
     window = AnalysisWindow(project, "alice")
     qtbot.addWidget(window)
+    _settle(qtbot, window)
     assert window.table.rowCount() == 150
     ticks = [t.get_text() for t in window.figure.axes[0].get_xticklabels()]
     assert len(ticks) == 12 and ticks[-1] == "others (139)"
     window.top_spin.setValue(5)
     assert [t.get_text() for t in window.figure.axes[0].get_xticklabels()][-1] == "others (146)"
     window.layer_combo.setCurrentText("everyone")
-    window.label_list.set_checked([])
+    window.label_list.set_checked([])  # asked while the layer is read: only this latest choice is shown
+    _settle(qtbot, window)
+    assert window.result.options.annotators is None and window.result.options.labels is None  # the latest choice
     assert window.result is not None and window.message.text() == ""
     assert isinstance(window.result, analysis.Analysis)
 
@@ -123,8 +138,9 @@ def test_review_analysis_from_the_main_window_opens_a_span_in_context_there(qtbo
     window.menus.analysis_action.trigger()
     analysis_window = window.review_windows[-1]
     assert isinstance(analysis_window, AnalysisWindow)
-    qtbot.waitUntil(lambda: analysis_window.result is not None)
-    analysis_window.tabs.setCurrentIndex(1)
+    _settle(qtbot, analysis_window)
+    with qtbot.waitSignal(analysis_window.evidence_shown):
+        analysis_window.tabs.setCurrentIndex(1)
     table = analysis_window.kwic_table
     rect = table.visualItemRect(table.item(0, 4))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
