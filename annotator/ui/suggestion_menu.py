@@ -28,6 +28,7 @@ class SuggestionsMenu:
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.train_dialog: Any = None
         self.blind_dialog: Any = None
+        self.correct_dialog: Any = None
         self.train_action = self._add(menu, "&Train and suggest…", self.train)
         self.blind_action = self._add(menu, "&Blind annotation…", self.choose_blind)
         menu.addSeparator()
@@ -40,6 +41,8 @@ class SuggestionsMenu:
         self.reject_action = self._add(
             menu, "&Reject current suggestion\tBackspace", lambda: review.handle_key(_BACK, _NONE)
         )
+        self.skip_action = self._add(menu, "S&kip current suggestion", self._skip_current)
+        self.correct_action = self._add(menu, "&Correct current suggestion…", self.correct_current)
         self._add(menu, "&Next suggestion\tTab", lambda: review.step(1))
         self._add(menu, "&Previous suggestion\tShift+Tab", lambda: review.step(-1))
         menu.addSeparator()
@@ -61,6 +64,7 @@ class SuggestionsMenu:
         review.reveal_requested.connect(self._reveal)
         review.failed.connect(lambda message: self.window.statusBar().showMessage(message, 10000))
         self.panel.span_chosen.connect(self._show_span)
+        self.panel.correct_requested.connect(self.correct_current)
 
     def _draw(self) -> None:
         current = self.review.current
@@ -100,6 +104,32 @@ class SuggestionsMenu:
             self.window.statusBar().showMessage(summary.splitlines()[0], 10000)
             self.review.reload()
             self.show_list()
+
+    def _skip_current(self) -> None:
+        if self.review.current is not None:
+            self.review.skip([self.review.current.uuid])
+
+    def correct_current(self) -> None:
+        """Accept the current suggestion with a label chosen in a dialog, as the selected text if the user wants."""
+        from annotator.ui.dialogs.correct_suggestion_dialog import CorrectSuggestionDialog
+
+        current, reader = self.review.current, self.owner.reader
+        if current is None:
+            self.window.statusBar().showMessage("No suggestion is current", 4000)
+            return
+        selection = reader.selection_fragment()
+        text = self.owner.session.document.text if self.owner.session.document else ""
+        dialog = CorrectSuggestionDialog(
+            self.owner.project.scheme,
+            current,
+            self.review.covered(current),
+            selection,
+            selection.covered(text) if selection else "",
+            self.window,
+        )
+        dialog.accepted.connect(lambda: self.review.correct(current.uuid, dialog.correction()))
+        self.correct_dialog = dialog
+        dialog.open()
 
     def choose_blind(self) -> None:
         from annotator.ui.dialogs.suggest_dialog import BlindDialog

@@ -14,7 +14,7 @@ from annotator.core import changes
 from annotator.core.changes import Change
 from annotator.core.errors import AnnotatorError
 from annotator.services import suggestion_review
-from annotator.services.suggestion_review import BlindComparison
+from annotator.services.suggestion_review import BlindComparison, Correction
 from annotator.settings import Settings
 from annotator.suggesting.model import Suggestion
 from annotator.ui.annotation_session import AnnotationSession
@@ -151,6 +151,14 @@ class SuggestionReview(QObject):
 
     def reject(self, uuids: list[str]) -> bool:
         return self._decide(self.session.reject_suggestions, uuids, "Not rejected")
+
+    def skip(self, uuids: list[str]) -> bool:
+        """Pass over without a decision: hidden from me now, proposed again by later runs."""
+        return self._decide(lambda chosen: self.session.reject_suggestions(chosen, "skipped"), uuids, "Not skipped")
+
+    def correct(self, uuid: str, correction: Correction) -> bool:
+        """Accept as another span, label or sub-type (the annotation keeps the suggestion's provenance)."""
+        return self._decide(lambda chosen: self.session.accept_suggestions(chosen, correction), [uuid], "Not saved")
 
     def _decide(self, decide, uuids: list[str], what: str) -> bool:  # type: ignore[no-untyped-def]
         """Run the decision as an undoable edit; a refusal (a label the scheme no longer has, a suggestion a later

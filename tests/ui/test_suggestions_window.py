@@ -249,3 +249,40 @@ def test_a_suggestion_a_later_run_replaced_is_refused_in_the_status_bar(qtbot, s
     assert stale.uuid not in {s.uuid for s in review.shown}  # read again
     QApplication.processEvents()
     assert window.isVisible()
+
+
+def test_skip_and_correct_from_the_list_record_what_the_user_did(qtbot, suggested, monkeypatch) -> None:
+    """Skip passes over the current one; Correct… accepts the next with another label and the selected text as
+    its span, keeping the suggestion's provenance; the learning records say skipped and corrected."""
+    from annotator.ui.dialogs import correct_suggestion_dialog
+
+    window, review, panel, view = suggested, _review(suggested), _panel(suggested), suggested.reader.view
+    skipped = review.current
+    panel.table.clearSelection()
+    review.choose(skipped.uuid)
+    panel.skip_button.click()
+    assert skipped.uuid not in {s.uuid for s in review.shown}
+    target = review.current
+    session = window.session
+    narrower = (target.start, target.end - 1)
+    view.select_range(session.offsets.to_qt(narrower[0]), session.offsets.to_qt(narrower[1]))
+    chosen = window.reader.selection_fragment()  # the selection as the editing model snaps it to words
+    dialogs = []
+
+    def opened(self) -> None:  # the dialog as the user fills it in: the label "opinion", the selection kept
+        dialogs.append(self)
+        self.kinds.setCurrentIndex(self.choices.index(("opinion", None)))
+        assert self.use_selection.isEnabled() and self.use_selection.isChecked()
+        self.accept()
+
+    monkeypatch.setattr(correct_suggestion_dialog.CorrectSuggestionDialog, "open", opened)
+    panel.correct_button.click()
+    assert dialogs
+    [ann] = _mine_from_suggestions(window)
+    assert (ann.label, ann.fragments) == ("opinion", (chosen,))
+    assert ann.provenance.suggestion == target.uuid
+    actions = {r.suggestion: r.action for _, r in _history(window)}
+    assert actions == {skipped.uuid: Feedback.SKIPPED, target.uuid: Feedback.CORRECTED}
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the correction
+    assert _mine_from_suggestions(window) == []
+    assert window.project.log_problems() == []

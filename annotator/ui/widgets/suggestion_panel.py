@@ -37,6 +37,7 @@ class _Row(QTreeWidgetItem):
 
 class SuggestionPanel(QWidget):
     span_chosen = Signal(int, int, str)  # a comparison row: code points, and the annotation's uuid ("" for none)
+    correct_requested = Signal()  # the current suggestion, to be accepted as another span or label
 
     def __init__(self, review: SuggestionReview, parent: QWidget | None = None):
         super().__init__(parent)
@@ -59,6 +60,10 @@ class SuggestionPanel(QWidget):
         self.table.setColumnWidth(SCORE, 48)
         self.accept_button = QPushButton("Accept selected")
         self.reject_button = QPushButton("Reject selected")
+        self.skip_button = QPushButton("Skip")
+        self.skip_button.setToolTip("Pass over the selected ones without a decision (later runs may propose them)")
+        self.correct_button = QPushButton("Correct…")
+        self.correct_button.setToolTip("Accept the current one with another label, or as the text selected")
         self.threshold_label = QComboBox()
         self.threshold = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
         self.threshold.setToolTip("Suggestions of this label scoring below this are neither drawn nor listed")
@@ -66,6 +71,8 @@ class SuggestionPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.accept_button)
         buttons.addWidget(self.reject_button)
+        buttons.addWidget(self.skip_button)
+        buttons.addWidget(self.correct_button)
         threshold_row = QHBoxLayout()
         threshold_row.addWidget(QLabel("Lowest score for"))
         threshold_row.addWidget(self.threshold_label, 1)
@@ -79,6 +86,8 @@ class SuggestionPanel(QWidget):
 
         self.accept_button.clicked.connect(lambda: self.review.accept(self.selected()))
         self.reject_button.clicked.connect(lambda: self.review.reject(self.selected()))
+        self.skip_button.clicked.connect(lambda: self.review.skip(self.selected()))
+        self.correct_button.clicked.connect(self.correct_requested.emit)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         self.comparison.itemClicked.connect(self._on_comparison_clicked)
         self.threshold_label.currentTextChanged.connect(self._show_threshold)
@@ -123,7 +132,7 @@ class SuggestionPanel(QWidget):
         self.notice.setText(self._notice())
         has_rows = bool(review.shown)
         self.table.setVisible(not review.blind)
-        for widget in (self.accept_button, self.reject_button):
+        for widget in (self.accept_button, self.reject_button, self.skip_button, self.correct_button):
             widget.setEnabled(has_rows)
 
     def _notice(self) -> str:
