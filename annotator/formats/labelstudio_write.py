@@ -146,7 +146,9 @@ class _Results:
                 continue
             given = stored.get(rel.uuid) or {"direction": "right", "labels": None}
             ends = (rel.target, rel.source) if given.get("direction") == "left" else (rel.source, rel.target)
-            key = (self.region_of[ends[0]], self.region_of[ends[1]], json.dumps(given, sort_keys=True))
+            # the labels of one link of the file go back together; any other relation is a link of its own
+            group = json.dumps(given, sort_keys=True) if rel.uuid in stored else rel.uuid
+            key = (self.region_of[ends[0]], self.region_of[ends[1]], group)
             grouped.setdefault(key, {"from_id": key[0], "to_id": key[1], "type": "relation", **given})
             present[key].append(rel.type)
         for key, result in grouped.items():

@@ -294,3 +294,18 @@ def test_a_long_first_task_is_still_recognised(tmp_path) -> None:
     path = tmp_path / "export.json"
     path.write_text(json.dumps([task]), encoding="utf-8")
     assert detect(path).name == "labelstudio"
+
+
+def test_two_links_between_the_same_regions_stay_two(tmp_path) -> None:
+    """Found by the random round trip: r0 -> r1 labelled x and r0 -> r1 labelled y are two links, not one link
+    labelled x and y (which a multi-label link of the file stays)."""
+    regions = [_region("r0", "Larry Page", ["PER"]), _region("r1", "Google", ["ORG"])]
+    link = {"from_id": "r0", "to_id": "r1", "type": "relation", "direction": "right"}
+    for links in ([{**link, "labels": ["x"]}, {**link, "labels": ["y"]}], [{**link, "labels": ["x", "y"]}]):
+        tasks = [
+            {"id": 9, "data": {"text": TEXT}, "annotations": [{"id": 1, "completed_by": 3, "result": regions + links}]}
+        ]
+        folder = tmp_path / str(len(links))
+        folder.mkdir()
+        [bundle], written = again(tasks, folder)
+        assert len(bundle.relations) == 2 and canonical(written) == canonical(tasks)
