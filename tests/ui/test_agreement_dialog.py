@@ -69,3 +69,28 @@ def test_export_writes_the_report(qtbot, sample_project, tmp_path: Path, monkeyp
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert (tmp_path / "out" / "report.html").exists() and (tmp_path / "out" / "heatmap_cohen_kappa.svg").exists()
     assert dialog.message.text().startswith("Report written to")
+
+
+def test_accepted_suggestions_are_counted_and_can_be_left_out(qtbot, sample_project, tmp_path) -> None:
+    from annotator.services import documents, suggestion_review
+
+    suggestion_review.refresh(sample_project, "bob", ["attribution_cues"], folder=tmp_path / "models")
+    offered = [
+        s
+        for d in documents.list_documents(sample_project)
+        for s in suggestion_review.open_for(sample_project, d.uuid, "bob")
+    ]
+    suggestion_review.accept_many(sample_project, "bob", [s.uuid for s in offered[:3]])
+    dialog = AgreementDialog(sample_project)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.compute_button, Qt.MouseButton.LeftButton)
+    assert "from accepted suggestions: alice 0, bob 3 (included)" in dialog.summary.text()
+    counted = dialog.measures_table.item(0, 0).data(Qt.ItemDataRole.UserRole)
+    dialog.exclude_suggested.setChecked(True)
+    qtbot.mouseClick(dialog.compute_button, Qt.MouseButton.LeftButton)
+    assert "bob 3 (left out)" in dialog.summary.text()
+    expected = review.agreement(sample_project, review.AgreementOptions(exclude_suggested=True))
+    assert dialog.measures_table.item(0, 0).data(Qt.ItemDataRole.UserRole) == pytest.approx(
+        expected["overall"]["cohen_kappa"]
+    )
+    assert expected["overall"]["cohen_kappa"] != pytest.approx(counted)

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -55,6 +56,15 @@ def _cell(block: dict[str, Any], name: str) -> QTableWidgetItem:
     return item
 
 
+def _from_suggestions(result: dict[str, Any]) -> str:
+    """How many annotations came from accepted suggestions, per annotator, when any did."""
+    counts = result.get("from_suggestions", {})
+    if not any(counts.values()):
+        return ""
+    listed = ", ".join(f"{who} {n}" for who, n in counts.items())
+    return f"\nfrom accepted suggestions: {listed} ({'left out' if result.get('suggestions_excluded') else 'included'})"
+
+
 def _fill(table: QTableWidget, rows: dict[str, dict[str, Any]], measures: tuple[str, ...]) -> None:
     table.clear()
     table.setColumnCount(len(measures))
@@ -80,6 +90,8 @@ class AgreementDialog(QDialog):
         self.by_combo = QComboBox()
         self.by_combo.addItems([NO_BREAKDOWN, *review.GROUPINGS])
         self.bootstrap_spin = QSpinBox(minimum=0, maximum=10_000, singleStep=100)
+        self.exclude_suggested = QCheckBox("Leave out accepted suggestions")
+        self.exclude_suggested.setToolTip("Annotations made by accepting a suggestion (origin 'suggestion')")
         self.compute_button = QPushButton("Compute")
         self.compute_button.setDefault(True)
         self.export_button = QPushButton("Export report…")
@@ -94,6 +106,7 @@ class AgreementDialog(QDialog):
         form.addRow("Labels", self.label_list)
         form.addRow("Break down by", self.by_combo)
         form.addRow("Bootstrap resamples", self.bootstrap_spin)
+        form.addRow(self.exclude_suggested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.compute_button)
         buttons.addWidget(self.export_button)
@@ -160,6 +173,7 @@ class AgreementDialog(QDialog):
             labels=labels if len(labels) < self.label_list.count() else None,
             by=None if by == NO_BREAKDOWN else by,
             bootstrap=self.bootstrap_spin.value(),
+            exclude_suggested=self.exclude_suggested.isChecked(),
         )
 
     def compute(self) -> dict[str, Any] | None:
@@ -194,7 +208,7 @@ class AgreementDialog(QDialog):
         people = ", ".join(result["annotators"])
         self.summary.setText(
             f"{people} · {result['documents']} documents ({result['documents_coded_by_all']} coded "
-            f"by all) · {result['tokens']} tokens"
+            f"by all) · {result['tokens']} tokens" + _from_suggestions(result)
         )
         _fill(self.measures_table, {"overall": result["overall"], **result["by_label"]}, MEASURES)
         pair_rows = {" × ".join(p["annotators"]): p for p in result["pairs"]}
