@@ -232,6 +232,11 @@ def render_html(result: dict[str, Any], figures: list[tuple[str, str, str]], ima
         f"<p>Annotators: {e(', '.join(result['annotators']))} · documents: {result['documents']} "
         f"(coded by all: {result['documents_coded_by_all']}) · tokens: {result['tokens']}</p>",
     ]
+    suggested = result.get("from_suggestions", {})
+    if any(suggested.values()):
+        listed = ", ".join(f"{e(who)} {n}" for who, n in suggested.items())
+        kept = "left out of every measure" if result.get("suggestions_excluded") else "included"
+        out.append(f"<p>Annotations from accepted suggestions: {listed} ({kept}).</p>")
     options = result.get("options", {})
     if options.get("bootstrap"):
         out.append(f"<p>95% intervals from {options['bootstrap']} bootstrap resamples of documents.</p>")

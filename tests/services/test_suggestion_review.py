@@ -160,3 +160,14 @@ def test_agreement_counts_and_can_leave_out_accepted_suggestions(suggested) -> N
     left_out = agreement(project, AgreementOptions(annotators=["alice", "carol"], exclude_suggested=True))
     assert left_out["suggestions_excluded"] and left_out["from_suggestions"]["carol"] == 2
     assert left_out != counted
+
+
+def test_the_agreement_report_names_accepted_suggestions(suggested, tmp_path) -> None:
+    from annotator.services.review import write_report
+
+    project, run = suggested
+    offered = suggestion_review.open_for(project, _first_document(project, run), "carol")
+    suggestion_review.accept_many(project, "carol", [offered[0].uuid])
+    result = agreement(project, AgreementOptions(annotators=["alice", "carol"], exclude_suggested=True))
+    html = write_report(result, tmp_path / "report")[0].read_text(encoding="utf-8")
+    assert "Annotations from accepted suggestions: alice 0, carol 1 (left out of every measure)." in html
