@@ -165,21 +165,8 @@ def write_prepared(records: Iterable[tuple[Any, list[Any], Any, Any]], path: Pat
             plain = not _needs_quotes(text)  # then neither a covered text nor a sentence needs quotes
             around = Sentences(text, doc.boilerplate).around
             lines, checked = [], []
-            for (
-                start,
-                end,
-                label,
-                uuid,
-                who,
-                subtype,
-                spans,
-                attrs,
-                note,
-                origin,
-                created,
-                modified,
-                source,
-            ) in annotations:
+            for row in annotations:  # export_records.AnnotationRecord
+                start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified, source = row
                 if spans is None:  # one fragment: start and -end
                     end = -end
                     where, covered, sentence = f"{start}-{end}", text[start:end], around(start, end)

@@ -305,21 +305,8 @@ def write_prepared(records: Iterable[tuple[Document, list[Any], list[Relation], 
             record = _record(DocumentBundle(doc, [], relations, status))
             written: list[dict[str, Any]] = []
             append = written.append
-            for (
-                start,
-                end,
-                label,
-                uuid,
-                who,
-                subtype,
-                spans,
-                attrs,
-                note,
-                origin,
-                created,
-                modified,
-                source,
-            ) in annotations:
+            for row in annotations:  # export_records.AnnotationRecord
+                start, end, label, uuid, who, subtype, spans, attrs, note, origin, created, modified, source = row
                 if spans is None:  # one fragment: start and -end
                     end = -end
                     fragments = [{"start": start, "end": end, "text": text[start:end]}]
