@@ -32,7 +32,6 @@ from annotator.formats._common import stable_uuid
 from annotator.formats.registry import DocumentBundle, ReadOptions, WriteOptions, reader, writer
 
 FORMAT_VERSION = 1
-_ORIGINS = ORIGINS  # a dict look-up: Origin(value) costs more than the rest of a record
 
 
 def bundle_to_json(bundle: DocumentBundle) -> dict[str, Any]:
@@ -179,7 +178,7 @@ def _annotation(doc: Document, data: dict[str, Any], options: ReadOptions) -> An
         data.get("subtype") or None,
         dict(data.get("attributes") or {}),
         str(data.get("note", "")),
-        _ORIGINS.get(data.get("origin", "imported")) or Origin(data["origin"]),
+        ORIGINS.get(data.get("origin", "imported")) or Origin(data["origin"]),  # a dict look-up: Origin() costs more
         _id(data.get("id") or Annotation("", "", "").uuid),
         _time(data.get("created")),
         _time(data.get("modified")),

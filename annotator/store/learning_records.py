@@ -93,10 +93,10 @@ def _decode(row: LearningRecordRow, document: str, annotator: str) -> LearningRe
 def add(session: Session, records: list[LearningRecord], actor: str) -> list[Change]:
     """Store the records (each keyed by a new id) and log each."""
     rows, logged = [], []
+    document_ids = documents.ids(session, [r.document for r in records])
     for r in records:
         key = str(uuid_module.uuid4())
-        doc_id = documents.ids(session, [r.document])[r.document]
-        rows.append(_encode(r, key, doc_id, annotators.ensure(session, r.annotator, actor)))
+        rows.append(_encode(r, key, document_ids[r.document], annotators.ensure(session, r.annotator, actor)))
         logged.append(changes.created(changes.FEEDBACK, key, r.document, payload(r), actor))
     if rows:
         session.execute(insert(LearningRecordRow), rows)

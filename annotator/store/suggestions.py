@@ -172,7 +172,3 @@ def uuids_by_document(session: Session) -> dict[str, list[str]]:
     for document, uuid in session.execute(query):
         found.setdefault(document, []).append(uuid)
     return found
-
-
-def count(session: Session) -> int:
-    return len(session.scalars(select(SuggestionRow.id)).all())
