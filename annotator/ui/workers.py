@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 from annotator.core.errors import AnnotatorError
 
@@ -89,3 +90,35 @@ class BackgroundTask(QObject):
         else:
             self.succeeded.emit(result)
         self.finished.emit()
+
+
+class StopsTaskOnClose:
+    """For a dialog that runs a BackgroundTask in self.task and stops it with cancel_import(): closing the dialog
+    (Cancel, Esc, the window's close button) stops the task after what it is doing and waits for its report, so
+    no thread outlives the dialog and what was done is kept. Put it before QDialog among the bases."""
+
+    task: BackgroundTask | None
+
+    def cancel_import(self) -> None:
+        raise NotImplementedError
+
+    def wait_for_import(self, ms: int = 60_000) -> None:
+        """Block until the background task ends and its report is in (closing the dialog, tests)."""
+        task = self.task
+        if task is not None and task.wait(ms):
+            deadline = time.monotonic() + 5
+            while self.task is task and time.monotonic() < deadline:  # the result arrives as a queued signal
+                QCoreApplication.processEvents()
+
+    def _stop_task(self) -> None:
+        if self.task is not None:
+            self.cancel_import()
+            self.wait_for_import()
+
+    def reject(self) -> None:
+        self._stop_task()
+        super().reject()  # type: ignore[misc]
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        self._stop_task()
+        super().closeEvent(event)  # type: ignore[misc]

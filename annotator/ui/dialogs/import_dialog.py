@@ -9,12 +9,10 @@ Entry points for the main window:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,7 +37,7 @@ from annotator.services import collections, importing
 from annotator.services.importing import ImportReport
 from annotator.services.project import Project
 from annotator.ui.dialogs.table_preview import TablePreview
-from annotator.ui.workers import BackgroundTask
+from annotator.ui.workers import BackgroundTask, StopsTaskOnClose
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 FILE_FILTER = (
@@ -48,7 +46,7 @@ FILE_FILTER = (
 )
 
 
-class ImportDialog(QDialog):
+class ImportDialog(StopsTaskOnClose, QDialog):
     imported = Signal(object)  # the ImportReport, once an import has finished (also when cancelled)
 
     def __init__(self, project: Project, actor: str, paths: Iterable[Path] = (), parent: QWidget | None = None):
@@ -283,26 +281,6 @@ class ImportDialog(QDialog):
     def _on_task_failed(self, message: str) -> None:
         self._finish_task()
         self.summary.setText(f"The import stopped: {message}")
-
-    def wait_for_import(self, ms: int = 60_000) -> None:
-        """Block until the background import ends and its report is in (closing the dialog, tests)."""
-        task = self.task
-        if task is not None and task.wait(ms):
-            deadline = time.monotonic() + 5
-            while self.task is task and time.monotonic() < deadline:  # the result arrives as a queued signal
-                QCoreApplication.processEvents()
-
-    def reject(self) -> None:
-        if self.task is not None:  # closing while importing: stop after the current file, keep what is done
-            self.cancel_import()
-            self.wait_for_import()
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        if self.task is not None:
-            self.cancel_import()
-            self.wait_for_import()
-        super().closeEvent(event)
 
 
 def run_import(

@@ -6,12 +6,10 @@ Entry point for the main window: run_url_import(parent, project, actor) -> Impor
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -32,10 +30,10 @@ from annotator.services import web_import
 from annotator.services.importing import ImportReport
 from annotator.services.project import Project
 from annotator.services.web_fetch import FetchLimits
-from annotator.ui.workers import BackgroundTask
+from annotator.ui.workers import BackgroundTask, StopsTaskOnClose
 
 
-class UrlDialog(QDialog):
+class UrlDialog(StopsTaskOnClose, QDialog):
     imported = Signal(object)  # the ImportReport, once the pages are fetched (also when cancelled)
 
     def __init__(self, project: Project, actor: str, parent: QWidget | None = None, limits: FetchLimits | None = None):
@@ -175,26 +173,6 @@ class UrlDialog(QDialog):
     def _on_task_failed(self, message: str) -> None:
         self._finish_task()
         self.summary.setText(f"Adding from URL stopped: {message}")
-
-    def wait_for_import(self, ms: int = 60_000) -> None:
-        """Block until the background fetch ends and its report is in (closing the dialog, tests)."""
-        task = self.task
-        if task is not None and task.wait(ms):
-            deadline = time.monotonic() + 5
-            while self.task is task and time.monotonic() < deadline:  # the result arrives as a queued signal
-                QCoreApplication.processEvents()
-
-    def reject(self) -> None:
-        if self.task is not None:  # closing while fetching: stop after the current page, keep what is done
-            self.cancel_import()
-            self.wait_for_import()
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        if self.task is not None:
-            self.cancel_import()
-            self.wait_for_import()
-        super().closeEvent(event)
 
 
 def run_url_import(parent: QWidget | None, project: Project, actor: str) -> ImportReport:
