@@ -171,3 +171,25 @@ def test_the_agreement_report_names_accepted_suggestions(suggested, tmp_path) ->
     result = agreement(project, AgreementOptions(annotators=["alice", "carol"], exclude_suggested=True))
     html = write_report(result, tmp_path / "report")[0].read_text(encoding="utf-8")
     assert "Annotations from accepted suggestions: alice 0, carol 1 (left out of every measure)." in html
+
+
+@pytest.mark.parametrize("source_first", [False, True])
+def test_accepting_both_ends_of_a_proposed_relation_links_them_once(suggested, source_first) -> None:
+    project, run = suggested
+    linked = next(s for s in run.suggestions if s.relations)
+    relation = linked.relations[0]
+    target = next(s for s in run.suggestions if s.uuid == relation.target)
+    first, second = (linked, target) if source_first else (target, linked)
+    carols = lambda: [r for r in Annotating(project, "carol").relations(linked.document) if r.annotator == "carol"]  # noqa: E731
+    suggestion_review.accept(project, "carol", first.uuid)
+    assert carols() == []  # one end only: nothing to link yet
+    records = suggestion_review.accept(project, "carol", second.uuid)
+    [made] = carols()
+    mine = {a.uuid: a for a in Annotating(project, "carol").annotations(linked.document)}
+    assert (made.type, mine[made.source].fragments, mine[made.target].fragments) == (
+        relation.type,
+        linked.fragments,
+        target.fragments,
+    )
+    assert [r.entity for r in records].count(changes.RELATION) == 1
+    assert project.log_problems() == []
