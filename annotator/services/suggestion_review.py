@@ -195,6 +195,9 @@ def _suggestion(session: Any, uuid: str) -> Suggestion:
 
 def _link(project: Project, session: Any, accepted: Suggestion, ann: Annotation) -> None:
     """Relations the recommender proposed between this suggestion and others the annotator has accepted."""
+    pointing = [o for o in suggestions.of_document(session, accepted.document) if accepted.uuid in _targets(o)]
+    if not accepted.relations and not pointing:
+        return  # nothing proposed links it (most recommenders propose no relations): no annotations to read
     types = {r.name for r in project.scheme.relation_types}
     mine = {(offsets_of(a.fragments), a.label): a.uuid for a in _annotations_of(session, ann.document, ann.annotator)}
     wanted: list[tuple[str, str, str]] = []
@@ -202,7 +205,7 @@ def _link(project: Project, session: Any, accepted: Suggestion, ann: Annotation)
         target = mine.get((r.target_offsets, r.target_label))
         if target is not None and target != ann.uuid:
             wanted.append((r.type, ann.uuid, target))
-    for other in suggestions.of_document(session, accepted.document):  # from another to the accepted one
+    for other in pointing:  # from another to the accepted one
         source = mine.get((other.offsets, other.label))
         for r in other.relations:
             if source is not None and source != ann.uuid and r.target == accepted.uuid:
@@ -210,6 +213,10 @@ def _link(project: Project, session: Any, accepted: Suggestion, ann: Annotation)
     for kind, source, target in dict.fromkeys(wanted):
         if kind in types:
             relations.insert_one(session, Relation(kind, source, target, ann.annotator), ann.document, ann.annotator)
+
+
+def _targets(s: Suggestion) -> set[str]:
+    return {r.target for r in s.relations}
 
 
 # -- blind annotation -------------------------------------------------------------------------------------------
