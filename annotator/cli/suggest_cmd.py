@@ -78,14 +78,16 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             )
         else:
             models = Path(args.models) if args.models else None
-            if args.dry_run:
-                run = suggestions.suggest(
-                    project, args.recommender, args.collection, args.train, models, progress=progress
-                )
-            else:
-                run, _ = suggestion_review.refresh(
-                    project, actor_name(args), args.recommender, args.collection, args.train, progress, models
-                )
+            run, _ = suggestion_review.refresh(
+                project,
+                actor_name(args),
+                args.recommender,
+                args.collection,
+                args.train,
+                progress,
+                models,
+                store=not args.dry_run,
+            )
     finally:
         bar.close()
         project.close()

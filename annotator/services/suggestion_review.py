@@ -43,13 +43,16 @@ def refresh(
     train: bool = False,
     progress: RunProgress | None = None,
     folder: Path | None = None,
+    store: bool = True,
 ) -> tuple[SuggestRun, list[Change]]:
     """Run the recommenders (training what is missing, or stale with train) and store what they propose as the
-    open suggestions of the documents they covered; rejected and corrected spans are not proposed again.
-    Cancelling through progress raises TrainingCancelled with nothing stored."""
+    open suggestions of the documents they covered (unless not store); rejected and corrected spans are not
+    proposed again. Cancelling through progress raises TrainingCancelled with nothing stored."""
     with project.transaction() as session:
         remembered = learning_records.all_records(session)
     run = suggest(project, recommenders, collection, train, folder, remembered, progress)
+    if not store:
+        return run, []
     with project.transaction() as session:
         ids = documents.ids(session, list(run.texts))
         records = suggestions.replace_for_documents(session, ids, run.suggestions, actor)

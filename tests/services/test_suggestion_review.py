@@ -193,3 +193,14 @@ def test_accepting_both_ends_of_a_proposed_relation_links_them_once(suggested, s
     )
     assert [r.entity for r in records].count(changes.RELATION) == 1
     assert project.log_problems() == []
+
+
+def test_a_dry_run_leaves_out_what_was_rejected_and_stores_nothing(suggested) -> None:
+    project, run = suggested
+    doc = _first_document(project, run)
+    rejected = suggestion_review.open_for(project, doc, "carol")[0]
+    suggestion_review.reject(project, "carol", [rejected.uuid])
+    before = suggestion_review.all_of_document(project, doc)
+    dry, records = suggestion_review.refresh(project, "alice", ["attribution_cues", "phrase_memory"], store=False)
+    assert records == [] and rejected.key not in {s.key for s in dry.suggestions}
+    assert suggestion_review.all_of_document(project, doc) == before  # the rejected one is still stored
